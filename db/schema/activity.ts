@@ -1,0 +1,21 @@
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+// Append-only, range-partitioned by month on created_at. Created by the custom migration
+// drizzle/0001_activity_events.sql, not by drizzle-kit (see drizzle.config.ts). Keep the two in step.
+export const activityEvents = pgTable(
+  "activity_events",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    actorId: uuid("actor_id"),
+    type: text("type").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: uuid("subject_id"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    index("activity_events_org_created_idx").on(t.orgId, t.createdAt.desc()),
+  ],
+);

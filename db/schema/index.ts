@@ -1,0 +1,5 @@
+export * from "./auth";
+export * from "./organizations";
+export * from "./projects";
+export * from "./mail";
+export * from "./activity";

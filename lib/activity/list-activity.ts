@@ -1,0 +1,40 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { activityEvents, users } from "@/db/schema";
+import { getDb, type Db } from "@/lib/db/client";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+
+export type ActivityItem = {
+  id: string;
+  type: string;
+  subjectType: string;
+  subjectId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  actorName: string | null;
+  actorEmail: string | null;
+};
+
+/** The org's most recent events with their actors, in one query. */
+export async function listRecentActivity(
+  { actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number },
+  db: Db = getDb(),
+): Promise<ActivityItem[]> {
+  await requirePermission(actor, orgId, "activity:read", db);
+  return db
+    .select({
+      id: activityEvents.id,
+      type: activityEvents.type,
+      subjectType: activityEvents.subjectType,
+      subjectId: activityEvents.subjectId,
+      data: activityEvents.data,
+      createdAt: activityEvents.createdAt,
+      actorName: users.name,
+      actorEmail: users.email,
+    })
+    .from(activityEvents)
+    .leftJoin(users, eq(users.id, activityEvents.actorId))
+    .where(eq(activityEvents.orgId, orgId))
+    .orderBy(desc(activityEvents.createdAt))
+    .limit(Math.min(Math.max(limit, 1), 100));
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { activityEvents } from "@/db/schema";
+import type { Db } from "@/lib/db/client";
+
+export type ActivityType =
+  | "org.created"
+  | "org.updated"
+  | "member.joined"
+  | "member.role_changed"
+  | "member.removed"
+  | "invitation.created"
+  | "invitation.revoked"
+  | "project.created"
+  | "project.renamed"
+  | "project.archived"
+  | "project.unarchived"
+  | "task.created"
+  | "task.updated"
+  | "task.deleted";
+
+export type ActivityInput = {
+  orgId: string;
+  actorId: string | null;
+  type: ActivityType;
+  subjectType: "organization" | "member" | "invitation" | "project" | "task";
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+// Monthly partitions are created ahead (migration, app start, maintenance). As a last line of defence each process
+// checks once per month that the current month's partition exists, so an insert never fails for want of one.
+let ensuredMonth: string | undefined;
+
+// It runs on the caller's connection: with PGlite (one connection) another connection would wait for this very
+// transaction and deadlock.
+async function ensureCurrentPartition(db: Db): Promise<void> {
+  const month = new Date().toISOString().slice(0, 7);
+  if (ensuredMonth === month) return;
+  await db.execute(sql`select ensure_activity_partitions(1)`);
+  ensuredMonth = month;
+}
+
+/** Appends activity events; call it with the transaction that makes the change, so both commit or neither does. */
+export async function recordActivity(db: Db, ...events: ActivityInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await ensureCurrentPartition(db);
+  await db.insert(activityEvents).values(
+    events.map((e) => ({
+      orgId: e.orgId,
+      actorId: e.actorId,
+      type: e.type,
+      subjectType: e.subjectType,
+      subjectId: e.subjectId ?? null,
+      data: e.data ?? {},
+    })),
+  );
+}

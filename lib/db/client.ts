@@ -1,0 +1,58 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "@/db/schema";
+import { getEnv } from "@/lib/env";
+
+type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
+
+// Kept on globalThis: Next bundles route handlers, pages and instrumentation separately, and dev reloads modules;
+// there must still be exactly one PGlite instance (one writer per data directory) or one pool per process.
+const store = globalThis as typeof globalThis & { __anatomyDb?: DbHandle };
+
+export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX): DbHandle {
+  // postgres.js connects lazily, so opening never blocks.
+  const client = postgres(url, { max, onnotice: () => {} });
+  return { db: drizzlePostgres(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
+}
+
+/** PGlite in-process; `dataDir` undefined keeps it in memory (tests). */
+export function openPglite(dataDir: string | undefined): DbHandle {
+  if (dataDir) mkdirSync(dataDir, { recursive: true }); // PGlite's own mkdir is not recursive.
+  const client = new PGlite(dataDir);
+  return { db: drizzlePglite(client, { schema }) as unknown as Db, kind: "pglite", close: () => client.close() };
+}
+
+export function getDbHandle(): DbHandle {
+  if (!store.__anatomyDb) {
+    const env = getEnv();
+    store.__anatomyDb = env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(path.join(env.dataDir, "pglite"));
+  }
+  return store.__anatomyDb;
+}
+
+/** The primary database: postgres.js when DATABASE_URL is set, otherwise embedded PGlite under the data directory. */
+export function getDb(): Db {
+  return getDbHandle().db;
+}
+
+/** Tests and scripts: make this handle the process-wide database. */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  store.__anatomyDb = handle;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = store.__anatomyDb;
+  store.__anatomyDb = undefined;
+  await handle?.close();
+}

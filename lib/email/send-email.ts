@@ -1,0 +1,48 @@
+import "server-only";
+import { createTransport, type Transporter } from "nodemailer";
+import { mailMessages } from "@/db/schema";
+import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/observability/logger";
+
+const log = logger.child({ module: "email" });
+
+export type EmailMessage = { to: string; subject: string; text: string; html: string };
+
+let smtp: Transporter | undefined;
+
+/** Whether mail is kept in the dev mailbox (/dev/mailbox) instead of being sent. Embedded mode without SMTP only. */
+export function isDevMailboxEnabled(): boolean {
+  const env = getEnv();
+  return !env.SMTP_URL && env.isEmbedded;
+}
+
+/**
+ * Sends through SMTP when SMTP_URL is set; in embedded mode without SMTP the message lands in the dev mailbox.
+ * Throws when it cannot deliver, so the caller decides whether that fails the request.
+ */
+export async function sendEmail(message: EmailMessage): Promise<void> {
+  const env = getEnv();
+  if (env.SMTP_URL) {
+    smtp ??= createTransport(env.SMTP_URL);
+    await smtp.sendMail({ from: env.EMAIL_FROM, ...message });
+    log.info({ to: message.to, subject: message.subject }, "email sent");
+    return;
+  }
+  if (!isDevMailboxEnabled()) {
+    throw new Error("No email transport configured: set SMTP_URL.");
+  }
+  await getDb().insert(mailMessages).values(message);
+  log.info({ to: message.to, subject: message.subject }, "email stored in dev mailbox (/dev/mailbox)");
+}
+
+/** Sends, logging instead of throwing: for mail whose failure must not undo a change that already committed. */
+export async function sendEmailSafely(message: EmailMessage): Promise<boolean> {
+  try {
+    await sendEmail(message);
+    return true;
+  } catch (error) {
+    log.error({ err: error, to: message.to, subject: message.subject }, "email delivery failed");
+    return false;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// The one place that reads process.env. Everything is validated here; nothing secret is exported to the client
+// (client code reads only NEXT_PUBLIC_* values, none of which are secret).
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  ANATOMY_EMBEDDED: flag,
+  ANATOMY_DATA_DIR: z.string().default(".data"),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  SMTP_URL: optionalString,
+  EMAIL_FROM: z.string().default("Anatomy <no-reply@anatomy.local>"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type Env = z.infer<typeof schema> & {
+  isProduction: boolean;
+  isBuild: boolean;
+  dataDir: string;
+  /** True when services run in-process (PGlite, dev mailbox): dev, tests, or an explicit ANATOMY_EMBEDDED=1. */
+  isEmbedded: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === "production";
+  return {
+    ...raw,
+    isProduction,
+    isBuild: process.env.NEXT_PHASE === "phase-production-build",
+    dataDir: path.resolve(raw.ANATOMY_DATA_DIR),
+    isEmbedded: !isProduction || raw.ANATOMY_EMBEDDED,
+  };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= load();
+  return cached;
+}
+
+/** Test hook: forget the parsed configuration so the next getEnv() re-reads it. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
+/**
+ * In production the app refuses to start without its real services, unless the operator opted into the
+ * embedded ones. Called from instrumentation.ts at server start (never during `next build`).
+ */
+export function assertProductionConfig(env: Env = getEnv()): void {
+  if (!env.isProduction || env.ANATOMY_EMBEDDED) return;
+  const missing = [
+    !env.DATABASE_URL && "DATABASE_URL",
+    !env.AUTH_SECRET && "AUTH_SECRET",
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing required configuration: ${missing.join(", ")}. Set ${missing.join(" and ")}, or set ANATOMY_EMBEDDED=1 ` +
+        "to run with the embedded database and a generated secret (single-machine demos only).",
+    );
+  }
+}
+
+/** AUTH_SECRET, or in embedded mode a secret generated once and kept in the data directory. */
+export function getAuthSecret(env: Env = getEnv()): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  if (!env.isEmbedded && !env.isBuild) {
+    throw new ConfigError("Missing required configuration: AUTH_SECRET.");
+  }
+  const file = path.join(env.dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(env.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch (error) {
+    // Another process won the race to create it: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw error;
+  }
+}
+
+export function getOAuthProviders(env: Env = getEnv()) {
+  return {
+    github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : undefined,
+    google: env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET ? { clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET } : undefined,
+  };
+}

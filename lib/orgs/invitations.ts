@@ -1,0 +1,179 @@
+import "server-only";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { invitations, memberships, organizations, users } from "@/db/schema";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { generateToken, hashToken } from "@/lib/auth/tokens";
+import { getDb, type Db } from "@/lib/db/client";
+import { withTx } from "@/lib/db/transaction";
+import { invitationMessage } from "@/lib/email/templates";
+import { sendEmailSafely } from "@/lib/email/send-email";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { canManageRole, roleLabels, type Role } from "@/lib/orgs/permissions";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { createInvitationInput, revokeInvitationInput } from "@/lib/orgs/schemas";
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const openInvitation = and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+
+/** Invites an address to the org. A new invitation to the same address replaces the open one. */
+export async function createInvitation(
+  { actor, input, now = new Date() }: { actor: Actor; input: unknown; now?: Date },
+  db: Db = getDb(),
+): Promise<{ id: string; token: string; emailSent: boolean }> {
+  const { orgId, email, role } = parseOrThrow(createInvitationInput, input);
+  const actorRole = await requirePermission(actor, orgId, "invitation:create", db);
+  if (!canManageRole(actorRole, undefined, role)) {
+    throw new AppError("forbidden", "Only an owner can invite another owner.");
+  }
+  const { token, tokenHash } = generateToken();
+  const { invitation, orgName, inviterName } = await withTx(async (tx) => {
+    const [existingMember] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, orgId), eq(sql`lower(${users.email})`, email)))
+      .limit(1);
+    if (existingMember) throw new AppError("conflict", `${email} is already a member.`, { email: ["Already a member."] });
+
+    await tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.orgId, orgId), eq(sql`lower(${invitations.email})`, email), openInvitation));
+    const [created] = await tx
+      .insert(invitations)
+      .values({ orgId, email, role, tokenHash, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS), invitedById: actor.userId })
+      .returning({ id: invitations.id });
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "invitation.created",
+      subjectType: "invitation",
+      subjectId: created!.id,
+      data: { email, role },
+    });
+    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
+    const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
+    return { invitation: created!, orgName: org!.name, inviterName: inviter?.name ?? inviter?.email ?? "A teammate" };
+  }, db);
+
+  const emailSent = await sendEmailSafely(invitationMessage(email, orgName, inviterName, roleLabels[role], token));
+  return { id: invitation.id, token, emailSent };
+}
+
+export async function listOpenInvitations({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
+  await requirePermission(actor, orgId, "invitation:list", db);
+  return db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      createdAt: invitations.createdAt,
+    })
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), openInvitation))
+    .orderBy(desc(invitations.createdAt));
+}
+
+export async function revokeInvitation({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, invitationId } = parseOrThrow(revokeInvitationInput, input);
+  await requirePermission(actor, orgId, "invitation:revoke", db);
+  await withTx(async (tx) => {
+    const [revoked] = await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.id, invitationId), eq(invitations.orgId, orgId), openInvitation))
+      .returning({ id: invitations.id, email: invitations.email });
+    if (!revoked) throw new AppError("not_found", "That invitation is no longer open.");
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "invitation.revoked",
+      subjectType: "invitation",
+      subjectId: revoked.id,
+      data: { email: revoked.email },
+    });
+  }, db);
+}
+
+export type InvitationStatus = "open" | "accepted" | "revoked" | "expired";
+
+/** What the invite page shows for a token; null when the token matches nothing. */
+export async function getInvitationByToken(token: string, now = new Date(), db: Db = getDb()) {
+  const [row] = await db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
+    })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+    .where(eq(invitations.tokenHash, hashToken(token)))
+    .limit(1);
+  if (!row) return null;
+  const status: InvitationStatus = row.acceptedAt
+    ? "accepted"
+    : row.revokedAt
+      ? "revoked"
+      : row.expiresAt <= now
+        ? "expired"
+        : "open";
+  return { ...row, status };
+}
+
+/** Accepts an invitation for the signed-in user, whose email must be the invited one. Single use. */
+export async function acceptInvitation(
+  { actor, token, now = new Date() }: { actor: Actor; token: string; now?: Date },
+  db: Db = getDb(),
+): Promise<{ orgSlug: string; role: Role }> {
+  return withTx(async (tx) => {
+    const [invitation] = await tx
+      .select()
+      .from(invitations)
+      .where(eq(invitations.tokenHash, hashToken(token)))
+      .for("update");
+    if (!invitation) throw new AppError("not_found", "This invitation link is not valid.");
+    if (invitation.acceptedAt) throw new AppError("gone", "This invitation has already been used.");
+    if (invitation.revokedAt) throw new AppError("gone", "This invitation was withdrawn.");
+    if (invitation.expiresAt <= now) throw new AppError("gone", "This invitation has expired. Ask for a new one.");
+
+    const [user] = await tx
+      .select({ email: users.email, emailVerified: users.emailVerified })
+      .from(users)
+      .where(eq(users.id, actor.userId));
+    if (!user) throw new AppError("unauthenticated", "Please sign in again.");
+    if (user.email.toLowerCase() !== invitation.email.toLowerCase()) {
+      throw new AppError(
+        "forbidden",
+        `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`,
+      );
+    }
+
+    const [org] = await tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, invitation.orgId));
+    const inserted = await tx
+      .insert(memberships)
+      .values({ orgId: invitation.orgId, userId: actor.userId, role: invitation.role })
+      .onConflictDoNothing()
+      .returning({ id: memberships.id });
+    await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, invitation.id));
+    // The link reached this inbox, which proves the address.
+    if (!user.emailVerified) await tx.update(users).set({ emailVerified: now }).where(eq(users.id, actor.userId));
+    if (inserted.length > 0) {
+      await recordActivity(tx, {
+        orgId: invitation.orgId,
+        actorId: actor.userId,
+        type: "member.joined",
+        subjectType: "member",
+        subjectId: actor.userId,
+        data: { role: invitation.role, invitationId: invitation.id },
+      });
+    }
+    return { orgSlug: org!.slug, role: invitation.role };
+  }, db);
+}

@@ -1,0 +1,116 @@
+import "server-only";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { memberships, users } from "@/db/schema";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { getDb, type Db, type Tx } from "@/lib/db/client";
+import { withTx } from "@/lib/db/transaction";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { canManageRole, type Role } from "@/lib/orgs/permissions";
+import { requireMembership, requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { changeMemberRoleInput, removeMemberInput } from "@/lib/orgs/schemas";
+
+export type Member = { userId: string; name: string | null; email: string; role: Role; joinedAt: Date };
+
+export async function listMembers({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<Member[]> {
+  await requirePermission(actor, orgId, "member:list", db);
+  return db
+    .select({
+      userId: memberships.userId,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(memberships.createdAt));
+}
+
+// Locks the org's owner rows so two concurrent demotions cannot both see "another owner exists".
+async function lockOwners(tx: Tx, orgId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner")))
+    .for("update");
+  return rows.map((r) => r.userId);
+}
+
+async function getTargetRole(tx: Tx, orgId: string, userId: string): Promise<Role> {
+  const [target] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    .for("update");
+  if (!target) throw new AppError("not_found", "That person is not a member of this organization.");
+  return target.role;
+}
+
+export async function changeMemberRole({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, userId, role } = parseOrThrow(changeMemberRoleInput, input);
+  const actorRole = await requirePermission(actor, orgId, "member:change-role", db);
+  await withTx(async (tx) => {
+    const current = await getTargetRole(tx, orgId, userId);
+    if (current === role) return;
+    if (!canManageRole(actorRole, current, role)) {
+      throw new AppError("forbidden", "Only an owner can change an owner's role or make someone an owner.");
+    }
+    if (current === "owner") {
+      const owners = await lockOwners(tx, orgId);
+      if (owners.length <= 1) {
+        throw new AppError("conflict", "The last owner cannot be demoted. Make someone else an owner first.");
+      }
+    }
+    await tx
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "member.role_changed",
+      subjectType: "member",
+      subjectId: userId,
+      data: { from: current, to: role },
+    });
+  }, db);
+}
+
+/** Removes a member; anyone may remove themselves (leave), managers may remove others within canManageRole. */
+export async function removeMember({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, userId } = parseOrThrow(removeMemberInput, input);
+  const isSelf = userId === actor.userId;
+  const actorRole = isSelf
+    ? await requireMembership(actor, orgId, db)
+    : await requirePermission(actor, orgId, "member:remove", db);
+  await withTx(async (tx) => {
+    const current = await getTargetRole(tx, orgId, userId);
+    if (!isSelf && !canManageRole(actorRole, current)) {
+      throw new AppError("forbidden", "Only an owner can remove an owner.");
+    }
+    if (current === "owner") {
+      const owners = await lockOwners(tx, orgId);
+      if (owners.length <= 1) {
+        throw new AppError("conflict", "The last owner cannot be removed. Make someone else an owner first.");
+      }
+    }
+    await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "member.removed",
+      subjectType: "member",
+      subjectId: userId,
+      data: { role: current, left: isSelf },
+    });
+  }, db);
+}
+
+export async function countMembers(orgId: string, db: Db = getDb()): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { organizations } from "@/db/schema";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { getDb, type Db } from "@/lib/db/client";
+import { withTx } from "@/lib/db/transaction";
+import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { deleteOrganizationInput, updateOrganizationInput } from "@/lib/orgs/schemas";
+
+export async function updateOrganization(
+  { actor, input }: { actor: Actor; input: unknown },
+  db: Db = getDb(),
+): Promise<{ slug: string }> {
+  const { orgId, name, slug } = parseOrThrow(updateOrganizationInput, input);
+  await requirePermission(actor, orgId, "org:update", db);
+  try {
+    return await withTx(async (tx) => {
+      const [org] = await tx
+        .update(organizations)
+        .set({ name, slug, updatedAt: new Date() })
+        .where(eq(organizations.id, orgId))
+        .returning({ slug: organizations.slug });
+      await recordActivity(tx, {
+        orgId,
+        actorId: actor.userId,
+        type: "org.updated",
+        subjectType: "organization",
+        subjectId: orgId,
+        data: { name, slug },
+      });
+      return org!;
+    }, db);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError("conflict", "That URL name is taken.", { slug: ["That URL name is taken."] });
+    }
+    throw error;
+  }
+}
+
+/** Deletes the organization and, by cascade, everything it owns. Owners only; the slug must be typed to confirm. */
+export async function deleteOrganization({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, confirmSlug } = parseOrThrow(deleteOrganizationInput, input);
+  await requirePermission(actor, orgId, "org:delete", db);
+  const [org] = await db.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new AppError("not_found", "Organization not found.");
+  if (org.slug !== confirmSlug.toLowerCase()) {
+    throw new AppError("invalid_input", "Type the organization's URL name to confirm.", {
+      confirmSlug: [`Type "${org.slug}" to confirm.`],
+    });
+  }
+  await db.delete(organizations).where(eq(organizations.id, orgId));
+}

@@ -1,0 +1,134 @@
+import "server-only";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { projects, tasks } from "@/db/schema";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { getDb, type Db } from "@/lib/db/client";
+import { withTx } from "@/lib/db/transaction";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { archiveProjectInput, createProjectInput, renameProjectInput } from "@/lib/projects/schemas";
+
+export async function createProject({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, name } = parseOrThrow(createProjectInput, input);
+  await requirePermission(actor, orgId, "project:create", db);
+  return withTx(async (tx) => {
+    const [project] = await tx
+      .insert(projects)
+      .values({ orgId, name, createdById: actor.userId })
+      .returning({ id: projects.id, name: projects.name });
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "project.created",
+      subjectType: "project",
+      subjectId: project!.id,
+      data: { name },
+    });
+    return project!;
+  }, db);
+}
+
+export async function renameProject({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, projectId, name } = parseOrThrow(renameProjectInput, input);
+  await requirePermission(actor, orgId, "project:update", db);
+  await withTx(async (tx) => {
+    const [before] = await tx
+      .select({ name: projects.name })
+      .from(projects)
+      .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)))
+      .for("update");
+    if (!before) throw new AppError("not_found", "Project not found.");
+    await tx.update(projects).set({ name, updatedAt: new Date() }).where(eq(projects.id, projectId));
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "project.renamed",
+      subjectType: "project",
+      subjectId: projectId,
+      data: { from: before.name, to: name },
+    });
+  }, db);
+}
+
+export async function setProjectArchived({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, projectId, archived } = parseOrThrow(archiveProjectInput, input);
+  await requirePermission(actor, orgId, "project:archive", db);
+  await withTx(async (tx) => {
+    const [project] = await tx
+      .update(projects)
+      .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
+      .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)))
+      .returning({ name: projects.name });
+    if (!project) throw new AppError("not_found", "Project not found.");
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: archived ? "project.archived" : "project.unarchived",
+      subjectType: "project",
+      subjectId: projectId,
+      data: { name: project.name },
+    });
+  }, db);
+}
+
+export type ProjectSummary = {
+  id: string;
+  name: string;
+  archivedAt: Date | null;
+  createdAt: Date;
+  taskCount: number;
+  openTaskCount: number;
+};
+
+/** The org's projects with their task counts, in one query whatever the number of projects. */
+export async function listProjects(
+  { actor, orgId, archived = false }: { actor: Actor; orgId: string; archived?: boolean },
+  db: Db = getDb(),
+): Promise<ProjectSummary[]> {
+  await requirePermission(actor, orgId, "project:read", db);
+  return db
+    .select({
+      id: projects.id,
+      name: projects.name,
+      archivedAt: projects.archivedAt,
+      createdAt: projects.createdAt,
+      taskCount: sql<number>`count(${tasks.id})::int`,
+      openTaskCount: sql<number>`count(${tasks.id}) filter (where ${tasks.status} <> 'done')::int`,
+    })
+    .from(projects)
+    .leftJoin(tasks, eq(tasks.projectId, projects.id))
+    .where(and(eq(projects.orgId, orgId), archived ? isNotNull(projects.archivedAt) : isNull(projects.archivedAt)))
+    .groupBy(projects.id)
+    .orderBy(desc(projects.createdAt), desc(projects.id))
+    .limit(200);
+}
+
+export async function getProjectOrThrow(
+  { actor, orgId, projectId }: { actor: Actor; orgId: string; projectId: string },
+  db: Db = getDb(),
+) {
+  await requirePermission(actor, orgId, "project:read", db);
+  const [project] = await db
+    .select({ id: projects.id, name: projects.name, archivedAt: projects.archivedAt, createdAt: projects.createdAt })
+    .from(projects)
+    .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)))
+    .limit(1);
+  if (!project) throw new AppError("not_found", "Project not found.");
+  return project;
+}
+
+/** Dashboard figures for an org, in one round trip. */
+export async function getOrgStats({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
+  await requirePermission(actor, orgId, "org:read", db);
+  const [row] = await db
+    .select({
+      projects: sql<number>`(select count(*)::int from ${projects} where ${projects.orgId} = ${orgId} and ${projects.archivedAt} is null)`,
+      todo: sql<number>`count(*) filter (where ${tasks.status} = 'todo')::int`,
+      inProgress: sql<number>`count(*) filter (where ${tasks.status} = 'in_progress')::int`,
+      done: sql<number>`count(*) filter (where ${tasks.status} = 'done')::int`,
+      members: sql<number>`(select count(*)::int from memberships where memberships.org_id = ${orgId})`,
+    })
+    .from(tasks)
+    .where(eq(tasks.orgId, orgId));
+  return row ?? { projects: 0, todo: 0, inProgress: 0, done: 0, members: 0 };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
+import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/tasks";
+
+describe("tasks", () => {
+  it("pages through tasks newest first with keyset cursors, without gaps or repeats", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const actor = { userId: owner.id };
+    const titles: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const title = `T${String(i).padStart(2, "0")}`;
+      titles.push(title);
+      await createTask({ actor, input: { orgId: org.id, projectId: project.id, title } });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listTasks({ actor, orgId: org.id, projectId: project.id, filters: { cursor }, limit: 5 });
+      seen.push(...page.items.map((t) => t.title));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...titles].reverse());
+  });
+
+  it("filters by status, assignee and search text", async () => {
+    const { org, owner, member } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const actor = { userId: owner.id };
+    const base = { orgId: org.id, projectId: project.id };
+    await createTask({ actor, input: { ...base, title: "Write docs", status: "done" } });
+    await createTask({ actor, input: { ...base, title: "Fix login bug", assigneeId: member.id } });
+    await createTask({ actor, input: { ...base, title: "Fix 100% CPU" } });
+    const list = (filters: object) =>
+      listTasks({ actor, orgId: org.id, projectId: project.id, filters }).then((r) => r.items.map((t) => t.title).sort());
+    expect(await list({ status: "done" })).toEqual(["Write docs"]);
+    expect(await list({ assignee: member.id })).toEqual(["Fix login bug"]);
+    expect(await list({ assignee: "none", status: "todo" })).toEqual(["Fix 100% CPU"]);
+    expect(await list({ q: "fix" })).toEqual(["Fix 100% CPU", "Fix login bug"]);
+    expect(await list({ q: "100%" })).toEqual(["Fix 100% CPU"]);
+    // Garbage filters are ignored, not fatal.
+    expect(await list({ status: "bogus", assignee: "x" })).toHaveLength(3);
+  });
+
+  it("rejects a forged cursor with invalid_input", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    await expect(
+      listTasks({ actor: { userId: owner.id }, orgId: org.id, projectId: project.id, filters: { cursor: "bm9wZQ" } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
+  it("refuses an assignee from outside the organization", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const outsider = await createUser();
+    const project = await createProjectFor(org.id, owner.id);
+    await expect(
+      createTask({ actor: { userId: owner.id }, input: { orgId: org.id, projectId: project.id, title: "x", assigneeId: outsider.id } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
+  it("moves a task between statuses and deletes it", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const actor = { userId: owner.id };
+    const task = await createTask({ actor, input: { orgId: org.id, projectId: project.id, title: "Ship" } });
+    await updateTask({ actor, input: { orgId: org.id, taskId: task.id, status: "in_progress" } });
+    let page = await listTasks({ actor, orgId: org.id, projectId: project.id, filters: {} });
+    expect(page.items[0]?.status).toBe("in_progress");
+    await deleteTask({ actor, input: { orgId: org.id, taskId: task.id } });
+    page = await listTasks({ actor, orgId: org.id, projectId: project.id, filters: {} });
+    expect(page.items).toHaveLength(0);
+    await expect(deleteTask({ actor, input: { orgId: org.id, taskId: task.id } })).rejects.toBeInstanceOf(AppError);
+  });
+});

@@ -1,0 +1,202 @@
+import "server-only";
+import { and, desc, eq, ilike, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { memberships, projects, tasks, users } from "@/db/schema";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { getDb, type Db, type Tx } from "@/lib/db/client";
+import { withTx } from "@/lib/db/transaction";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import {
+  createTaskInput,
+  deleteTaskInput,
+  taskFiltersInput,
+  updateTaskInput,
+  type TaskStatus,
+} from "@/lib/projects/schemas";
+
+async function requireAssignableMember(tx: Db | Tx, orgId: string, assigneeId: string | null | undefined) {
+  if (!assigneeId) return;
+  const [member] = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, assigneeId)))
+    .limit(1);
+  if (!member) {
+    throw new AppError("invalid_input", "The assignee must be a member of this organization.", {
+      assigneeId: ["Choose a member of this organization."],
+    });
+  }
+}
+
+export async function createTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const data = parseOrThrow(createTaskInput, input);
+  await requirePermission(actor, data.orgId, "task:create", db);
+  return withTx(async (tx) => {
+    const [project] = await tx
+      .select({ archivedAt: projects.archivedAt })
+      .from(projects)
+      .where(and(eq(projects.id, data.projectId), eq(projects.orgId, data.orgId)))
+      .limit(1);
+    if (!project) throw new AppError("not_found", "Project not found.");
+    if (project.archivedAt) throw new AppError("conflict", "This project is archived. Restore it to add tasks.");
+    await requireAssignableMember(tx, data.orgId, data.assigneeId);
+    const [task] = await tx
+      .insert(tasks)
+      .values({
+        orgId: data.orgId,
+        projectId: data.projectId,
+        title: data.title,
+        status: data.status,
+        assigneeId: data.assigneeId ?? null,
+        dueOn: data.dueOn ?? null,
+        createdById: actor.userId,
+      })
+      .returning({ id: tasks.id, title: tasks.title });
+    await recordActivity(tx, {
+      orgId: data.orgId,
+      actorId: actor.userId,
+      type: "task.created",
+      subjectType: "task",
+      subjectId: task!.id,
+      data: { title: data.title, projectId: data.projectId },
+    });
+    return task!;
+  }, db);
+}
+
+export async function updateTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, taskId, ...changes } = parseOrThrow(updateTaskInput, input);
+  await requirePermission(actor, orgId, "task:update", db);
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<{
+    title: string;
+    status: TaskStatus;
+    assigneeId: string | null;
+    dueOn: string | null;
+  }>;
+  if (Object.keys(set).length === 0) throw new AppError("invalid_input", "Nothing to change.");
+  await withTx(async (tx) => {
+    await requireAssignableMember(tx, orgId, set.assigneeId);
+    const [task] = await tx
+      .update(tasks)
+      .set({ ...set, updatedAt: new Date() })
+      .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
+      .returning({ id: tasks.id, title: tasks.title, projectId: tasks.projectId });
+    if (!task) throw new AppError("not_found", "Task not found.");
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "task.updated",
+      subjectType: "task",
+      subjectId: taskId,
+      data: { title: task.title, projectId: task.projectId, changes: set },
+    });
+  }, db);
+}
+
+export async function deleteTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
+  const { orgId, taskId } = parseOrThrow(deleteTaskInput, input);
+  await requirePermission(actor, orgId, "task:delete", db);
+  await withTx(async (tx) => {
+    const [task] = await tx
+      .delete(tasks)
+      .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
+      .returning({ id: tasks.id, title: tasks.title, projectId: tasks.projectId });
+    if (!task) throw new AppError("not_found", "Task not found.");
+    await recordActivity(tx, {
+      orgId,
+      actorId: actor.userId,
+      type: "task.deleted",
+      subjectType: "task",
+      subjectId: taskId,
+      data: { title: task.title, projectId: task.projectId },
+    });
+  }, db);
+}
+
+// Keyset cursor: the (created_at, id) of the last row shown. created_at travels as Postgres text so its
+// microseconds survive the round trip (a JS Date would truncate them and skip or repeat rows).
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError("invalid_input", "That page link is not valid.");
+  }
+  return { createdAt, id };
+}
+
+export type TaskListItem = {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  dueOn: string | null;
+  createdAt: Date;
+  assignee: { id: string; name: string | null; email: string } | null;
+};
+
+export const TASK_PAGE_SIZE = 25;
+
+/**
+ * One page of a project's tasks, newest first, filtered; one query whatever the page size (assignees are joined).
+ * Served by tasks_project_created_idx / tasks_project_status_created_idx.
+ */
+export async function listTasks(
+  {
+    actor,
+    orgId,
+    projectId,
+    filters,
+    limit = TASK_PAGE_SIZE,
+  }: { actor: Actor; orgId: string; projectId: string; filters: unknown; limit?: number },
+  db: Db = getDb(),
+): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
+  await requirePermission(actor, orgId, "task:read", db);
+  const f = parseOrThrow(taskFiltersInput, filters ?? {});
+  const conditions: SQL[] = [eq(tasks.orgId, orgId), eq(tasks.projectId, projectId)];
+  if (f.status) conditions.push(eq(tasks.status, f.status));
+  if (f.assignee === "me") conditions.push(eq(tasks.assigneeId, actor.userId));
+  else if (f.assignee === "none") conditions.push(isNull(tasks.assigneeId));
+  else if (f.assignee) conditions.push(eq(tasks.assigneeId, f.assignee));
+  if (f.q) conditions.push(ilike(tasks.title, `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    conditions.push(
+      or(
+        lt(tasks.createdAt, sql`${c.createdAt}::timestamptz`),
+        and(eq(tasks.createdAt, sql`${c.createdAt}::timestamptz`), lt(tasks.id, c.id)),
+      )!,
+    );
+  }
+  const rows = await db
+    .select({
+      id: tasks.id,
+      title: tasks.title,
+      status: tasks.status,
+      dueOn: tasks.dueOn,
+      createdAt: tasks.createdAt,
+      createdAtText: sql<string>`${tasks.createdAt}::text`,
+      assigneeId: users.id,
+      assigneeName: users.name,
+      assigneeEmail: users.email,
+    })
+    .from(tasks)
+    .leftJoin(users, eq(users.id, tasks.assigneeId))
+    .where(and(...conditions))
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      dueOn: r.dueOn,
+      createdAt: r.createdAt,
+      assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName, email: r.assigneeEmail! } : null,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtText, last.id) : null,
+  };
+}

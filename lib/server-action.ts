@@ -1,0 +1,53 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
+import { isAppError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+import { getRequestId } from "@/lib/observability/request-context";
+
+export type ActionState<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
+  | null;
+
+const log = logger.child({ module: "actions" });
+
+/** Form fields as a plain object; React's internal `$ACTION_*` fields are dropped. Services validate it with zod. */
+export function formToObject(form: FormData | undefined | null): Record<string, unknown> {
+  if (!(form instanceof FormData)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (!key.startsWith("$ACTION")) out[key] = typeof value === "string" ? value : undefined;
+  }
+  return out;
+}
+
+/** Turns any thrown error into an ActionState: AppErrors keep their message, anything else is logged with a ref. */
+export async function toActionError(error: unknown, name: string, userId?: string): Promise<ActionState<never>> {
+  unstable_rethrow(error); // redirect(), notFound() and friends are control flow, not failures.
+  if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+  const requestId = await getRequestId();
+  log.error({ err: error, action: name, requestId, userId }, "server action failed");
+  return { ok: false, error: `Something went wrong (ref ${requestId}).` };
+}
+
+/**
+ * The body of every authenticated server action: a server action is a public endpoint, so it checks the session
+ * itself; the service it calls validates the input (zod) and authorizes the actor for the org.
+ */
+export async function runAction<T>(
+  name: string,
+  form: FormData | undefined | null,
+  fn: (user: CurrentUser, input: Record<string, unknown>) => Promise<T>,
+  message?: string,
+): Promise<ActionState<T>> {
+  let user: CurrentUser | null = null;
+  try {
+    user = await getCurrentUser();
+    if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+    const data = await fn(user, formToObject(form));
+    return { ok: true, data, message };
+  } catch (error) {
+    return toActionError(error, name, user?.id);
+  }
+}

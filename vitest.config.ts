@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    tsconfigPaths: true,
+    // `server-only` throws outside React Server Components; in tests the modules run in plain Node.
+    alias: { "server-only": new URL("./lib/testing/server-only-stub.ts", import.meta.url).pathname },
+  },
+  test: {
+    environment: "node",
+    include: ["{lib,app,db,components}/**/*.test.{ts,tsx}"],
+    globalSetup: ["./lib/testing/global-setup.ts"],
+    setupFiles: ["./lib/testing/setup.ts"],
+    env: { NODE_ENV: "test" },
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
