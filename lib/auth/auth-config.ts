@@ -1,7 +1,7 @@
 import type { NextAuthConfig } from "next-auth";
 
-// The part of the Auth.js configuration that needs no database: shared by the full config (lib/auth/auth.ts) and by
-// proxy.ts, which only has to read the session cookie.
+// Session and callback settings of the Auth.js configuration (lib/auth/auth.ts). Sessions are stateless JWTs
+// (docs/decisions/001-jwt-sessions.md); proxy.ts decodes the same cookie with next-auth/jwt.
 export const authBaseConfig = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/sign-in", error: "/sign-in" },

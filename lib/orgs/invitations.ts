@@ -7,7 +7,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { invitationMessage } from "@/lib/email/templates";
 import { sendEmailSafely } from "@/lib/email/send-email";
-import { AppError, parseOrThrow } from "@/lib/errors";
+import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { canManageRole, roleLabels, type Role } from "@/lib/orgs/permissions";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
 import { createInvitationInput, revokeInvitationInput } from "@/lib/orgs/schemas";
@@ -55,7 +55,13 @@ export async function createInvitation(
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
     const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
     return { invitation: created!, orgName: org!.name, inviterName: inviter?.name ?? inviter?.email ?? "A teammate" };
-  }, db);
+  }, db).catch((error: unknown) => {
+    // A concurrent invitation to the same address (a double-submitted form) committed first.
+    if (isUniqueViolation(error, "invitations_open_org_email_idx")) {
+      throw new AppError("conflict", `An invitation to ${email} was just sent.`, { email: ["An invitation was just sent."] });
+    }
+    throw error;
+  });
 
   const emailSent = await sendEmailSafely(invitationMessage(email, orgName, inviterName, roleLabels[role], token));
   return { id: invitation.id, token, emailSent };

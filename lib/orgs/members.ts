@@ -27,12 +27,14 @@ export async function listMembers({ actor, orgId }: { actor: Actor; orgId: strin
     .orderBy(asc(memberships.createdAt));
 }
 
-// Locks the org's owner rows so two concurrent demotions cannot both see "another owner exists".
+// Locks the org's owner rows so two concurrent demotions cannot both see "another owner exists". Taken first and in
+// id order, before the target's row: two owners demoting each other at once would otherwise deadlock.
 async function lockOwners(tx: Tx, orgId: string): Promise<string[]> {
   const rows = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
     .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner")))
+    .orderBy(asc(memberships.id))
     .for("update");
   return rows.map((r) => r.userId);
 }
@@ -51,16 +53,14 @@ export async function changeMemberRole({ actor, input }: { actor: Actor; input: 
   const { orgId, userId, role } = parseOrThrow(changeMemberRoleInput, input);
   const actorRole = await requirePermission(actor, orgId, "member:change-role", db);
   await withTx(async (tx) => {
+    const owners = await lockOwners(tx, orgId);
     const current = await getTargetRole(tx, orgId, userId);
     if (current === role) return;
     if (!canManageRole(actorRole, current, role)) {
       throw new AppError("forbidden", "Only an owner can change an owner's role or make someone an owner.");
     }
-    if (current === "owner") {
-      const owners = await lockOwners(tx, orgId);
-      if (owners.length <= 1) {
-        throw new AppError("conflict", "The last owner cannot be demoted. Make someone else an owner first.");
-      }
+    if (current === "owner" && owners.length <= 1) {
+      throw new AppError("conflict", "The last owner cannot be demoted. Make someone else an owner first.");
     }
     await tx
       .update(memberships)
@@ -85,15 +85,13 @@ export async function removeMember({ actor, input }: { actor: Actor; input: unkn
     ? await requireMembership(actor, orgId, db)
     : await requirePermission(actor, orgId, "member:remove", db);
   await withTx(async (tx) => {
+    const owners = await lockOwners(tx, orgId);
     const current = await getTargetRole(tx, orgId, userId);
     if (!isSelf && !canManageRole(actorRole, current)) {
       throw new AppError("forbidden", "Only an owner can remove an owner.");
     }
-    if (current === "owner") {
-      const owners = await lockOwners(tx, orgId);
-      if (owners.length <= 1) {
-        throw new AppError("conflict", "The last owner cannot be removed. Make someone else an owner first.");
-      }
+    if (current === "owner" && owners.length <= 1) {
+      throw new AppError("conflict", "The last owner cannot be removed. Make someone else an owner first.");
     }
     await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
     await recordActivity(tx, {

@@ -1,21 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { memberships, organizations, users } from "@/db/schema";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { activityEvents, invitations, mailMessages, memberships, organizations, projects, tasks, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
+import { createInvitation } from "@/lib/orgs/invitations";
 import type { Role } from "@/lib/orgs/permissions";
 import { createProject } from "@/lib/projects/projects";
 import { createTask } from "@/lib/projects/tasks";
 
 // Factories make the rows a test needs; every value is unique so tests can share a real database.
 
-const unique = () => randomUUID().slice(0, 8);
+export const unique = () => randomUUID().slice(0, 8);
+
+export const uniqueEmail = (prefix = "user") => `${prefix}-${unique()}@example.test`;
 
 export async function createUser(overrides: Partial<typeof users.$inferInsert> = {}) {
   const [user] = await getDb()
     .insert(users)
-    .values({ name: "Test User", email: `user-${unique()}@example.test`, emailVerified: new Date(), ...overrides })
+    .values({ name: "Test User", email: uniqueEmail(), emailVerified: new Date(), ...overrides })
     .returning();
   return user!;
+}
+
+/** A user who can sign in with `password` (argon2-hashed like a real sign-up). */
+export async function createUserWithPassword(password: string, overrides: Partial<typeof users.$inferInsert> = {}) {
+  return createUser({ passwordHash: await hashPassword(password), ...overrides });
 }
 
 export async function createOrg(overrides: Partial<typeof organizations.$inferInsert> = {}) {
@@ -54,4 +63,78 @@ export async function createTaskFor(orgId: string, projectId: string, userId: st
 export async function getMembershipRole(orgId: string, userId: string) {
   const rows = await getDb().select().from(memberships).where(eq(memberships.orgId, orgId));
   return rows.find((r) => r.userId === userId)?.role;
+}
+
+/** An open invitation sent by `inviterId`; returns the raw token that the email carries. */
+export async function createInvitationFor(orgId: string, inviterId: string, email = uniqueEmail("invitee"), role: Role = "member") {
+  const invitation = await createInvitation({ actor: { userId: inviterId }, input: { orgId, email, role } });
+  return { ...invitation, email };
+}
+
+// Probes: read back what a service wrote, scoped to one test's rows so they work on a shared database.
+
+export async function getUserByEmail(email: string) {
+  const [user] = await getDb().select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return user;
+}
+
+export async function getUserById(userId: string) {
+  const [user] = await getDb().select().from(users).where(eq(users.id, userId));
+  return user;
+}
+
+/** Messages in the dev mailbox addressed to `email`, oldest first. */
+export async function mailTo(email: string) {
+  return getDb().select().from(mailMessages).where(eq(mailMessages.to, email)).orderBy(asc(mailMessages.createdAt));
+}
+
+/** The org's activity events, oldest first. */
+export async function activityOf(orgId: string) {
+  return getDb()
+    .select()
+    .from(activityEvents)
+    .where(eq(activityEvents.orgId, orgId))
+    .orderBy(asc(activityEvents.createdAt));
+}
+
+export async function getInvitationRow(invitationId: string) {
+  const [row] = await getDb().select().from(invitations).where(eq(invitations.id, invitationId));
+  return row;
+}
+
+export async function getProjectRow(projectId: string) {
+  const [row] = await getDb().select().from(projects).where(eq(projects.id, projectId));
+  return row;
+}
+
+export async function getTaskRow(taskId: string) {
+  const [row] = await getDb().select().from(tasks).where(eq(tasks.id, taskId));
+  return row;
+}
+
+export async function getOrgRow(orgId: string) {
+  const [row] = await getDb().select().from(organizations).where(eq(organizations.id, orgId));
+  return row;
+}
+
+export async function isMember(orgId: string, userId: string) {
+  const rows = await getDb()
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  return rows.length > 0;
+}
+
+/** Everything an org owns, for asserting that a refused call changed nothing. */
+export async function snapshotOrg(orgId: string) {
+  const db = getDb();
+  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    org: await getOrgRow(orgId),
+    memberships: byId(await db.select().from(memberships).where(eq(memberships.orgId, orgId))),
+    projects: byId(await db.select().from(projects).where(eq(projects.orgId, orgId))),
+    tasks: byId(await db.select().from(tasks).where(eq(tasks.orgId, orgId))),
+    invitations: byId(await db.select().from(invitations).where(eq(invitations.orgId, orgId))),
+    activity: byId(await activityOf(orgId)),
+  };
 }

@@ -1,0 +1,48 @@
+import { Activity } from "lucide-react";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { ActivityItem } from "@/lib/activity/list-activity";
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function describe(item: ActivityItem): string {
+  const d = item.data;
+  switch (item.type) {
+    case "org.created": return `created the organization ${str(d.name)}`;
+    case "org.updated": return "updated the organization settings";
+    case "member.joined": return `joined as ${str(d.role)}`;
+    case "member.role_changed": return `changed a member's role from ${str(d.from)} to ${str(d.to)}`;
+    case "member.removed": return d.left ? "left the organization" : "removed a member";
+    case "invitation.created": return `invited ${str(d.email)} as ${str(d.role)}`;
+    case "invitation.revoked": return `withdrew the invitation for ${str(d.email)}`;
+    case "project.created": return `created the project ${str(d.name)}`;
+    case "project.renamed": return `renamed the project ${str(d.from)} to ${str(d.to)}`;
+    case "project.archived": return `archived the project ${str(d.name)}`;
+    case "project.unarchived": return `restored the project ${str(d.name)}`;
+    case "task.created": return `created the task “${str(d.title)}”`;
+    case "task.updated": return `updated the task “${str(d.title)}”`;
+    case "task.deleted": return `deleted the task “${str(d.title)}”`;
+    default: return item.type;
+  }
+}
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function ActivityList({ items }: { items: ActivityItem[] }) {
+  if (items.length === 0) {
+    return <EmptyState icon={<Activity className="size-5" />} title="No activity yet" description="Changes made in this organization will show up here." />;
+  }
+  return (
+    <ol className="divide-y divide-zinc-100">
+      {items.map((item) => (
+        <li key={item.id} className="flex flex-col gap-0.5 px-5 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
+          <p className="min-w-0 text-sm text-zinc-800">
+            <span className="font-medium">{item.actorName ?? item.actorEmail ?? "Someone"}</span> {describe(item)}
+          </p>
+          <time dateTime={item.createdAt.toISOString()} className="shrink-0 text-xs text-zinc-500">{timeFormat.format(item.createdAt)} UTC</time>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { FolderKanban, LayoutDashboard, Settings, Users } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/lib/utils";
+
+const items = [
+  { href: "", label: "Dashboard", icon: LayoutDashboard, exact: true },
+  { href: "/projects", label: "Projects", icon: FolderKanban, exact: false },
+  { href: "/members", label: "Members", icon: Users, exact: false },
+  { href: "/settings", label: "Settings", icon: Settings, exact: false },
+];
+
+export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "tabs" }) {
+  const pathname = usePathname();
+  return (
+    <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-1 overflow-x-auto"}>
+      {items.map((item) => {
+        const href = `/${slug}${item.href}`;
+        const active = item.exact ? pathname === href : pathname.startsWith(href);
+        return (
+          <li key={item.label}>
+            <Link
+              href={href}
+              aria-current={active ? "page" : undefined}
+              className={cn(
+                "flex items-center gap-2 rounded-lg px-3 py-2 text-sm font-medium whitespace-nowrap",
+                active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+              )}
+            >
+              <item.icon aria-hidden className="size-4" />
+              {item.label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import { useRef, useState } from "react";
+import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/input";
+import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/schemas";
+import { deleteTaskAction, updateTaskAction } from "../../actions";
+import type { MemberOption } from "./create-task-form";
+
+export type TaskRowData = {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  dueOn: string | null;
+  assigneeId: string | null;
+  assigneeLabel: string | null;
+};
+
+const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
+
+export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskRowData; orgId: string; path: string; members: MemberOption[]; canDelete: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const statusForm = useRef<HTMLFormElement>(null);
+  const hidden = (
+    <>
+      <input type="hidden" name="orgId" value={orgId} />
+      <input type="hidden" name="taskId" value={task.id} />
+      <input type="hidden" name="path" value={path} />
+    </>
+  );
+
+  if (editing) {
+    return (
+      <li className="bg-zinc-50 px-5 py-4">
+        <ActionForm action={updateTaskAction} showSuccess={false} onSuccess={() => setEditing(false)} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_11rem_10rem_auto] lg:items-end">
+          {hidden}
+          <TextField label="Title" name="title" defaultValue={task.title} required autoFocus />
+          <SelectField label="Assignee" name="assigneeId" defaultValue={task.assigneeId ?? ""}>
+            <option value="">Unassigned</option>
+            {members.map((m) => <option key={m.userId} value={m.userId}>{m.label}</option>)}
+          </SelectField>
+          <TextField label="Due date" name="dueOn" type="date" defaultValue={task.dueOn ?? ""} />
+          <div className="flex gap-2">
+            <SubmitButton pendingText="Saving…">Save</SubmitButton>
+            <Button variant="ghost" onClick={() => setEditing(false)}>Cancel</Button>
+          </div>
+        </ActionForm>
+      </li>
+    );
+  }
+
+  return (
+    <li className="flex flex-col gap-3 px-5 py-3 sm:flex-row sm:items-center sm:justify-between" aria-label={task.title}>
+      <div className="min-w-0">
+        <p className={task.status === "done" ? "text-zinc-500 line-through" : "font-medium text-zinc-900"}>{task.title}</p>
+        <p className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+          <Badge tone={statusTone[task.status]}>{taskStatusLabels[task.status]}</Badge>
+          <span>{task.assigneeLabel ?? "Unassigned"}</span>
+          {task.dueOn ? <span>· due {task.dueOn}</span> : null}
+        </p>
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false}>
+          {hidden}
+          <label className="sr-only" htmlFor={`status-${task.id}`}>Status of {task.title}</label>
+          <Select
+            id={`status-${task.id}`}
+            name="status"
+            defaultValue={task.status}
+            className="h-8 w-36 py-1"
+            onChange={() => statusForm.current?.requestSubmit()}
+          >
+            {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}
+          </Select>
+        </ActionForm>
+        <Button variant="secondary" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
+        {canDelete ? (
+          <ActionForm action={deleteTaskAction} showSuccess={false} onSubmitCapture={(e) => { if (!window.confirm(`Delete “${task.title}”?`)) e.preventDefault(); }}>
+            {hidden}
+            <SubmitButton variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" aria-label={`Delete ${task.title}`}>Delete</SubmitButton>
+          </ActionForm>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,66 @@
+import { FolderKanban } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requireUserOrRedirect } from "@/lib/auth/current-user";
+import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
+import { can } from "@/lib/orgs/permissions";
+import { listProjects } from "@/lib/projects/projects";
+import { cn } from "@/lib/utils";
+import { PageHeader } from "../_components/page-header";
+import { CreateProjectForm } from "./_components/create-project-form";
+import { ProjectActions } from "./_components/project-actions";
+
+export const metadata: Metadata = { title: "Projects" };
+
+type Props = { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ProjectsPage({ params, searchParams }: Props) {
+  const { org: slug } = await params;
+  const archived = (await searchParams).view === "archived";
+  const user = await requireUserOrRedirect(`/${slug}/projects`);
+  const { org, role } = await getOrgContextOrNotFound(user.id, slug);
+  const projects = await listProjects({ actor: { userId: user.id }, orgId: org.id, archived });
+  const path = `/${org.slug}/projects`;
+  const canManage = can(role, "project:update");
+  return (
+    <>
+      <PageHeader title="Projects" description="Group your team's tasks into projects." />
+      {can(role, "project:create") && !archived ? (
+        <div className="mb-6"><CreateProjectForm orgId={org.id} path={path} /></div>
+      ) : null}
+      <div className="mb-3 flex gap-1 text-sm" role="tablist" aria-label="Project status">
+        {[{ label: "Active", href: path, on: !archived }, { label: "Archived", href: `${path}?view=archived`, on: archived }].map((t) => (
+          <Link key={t.label} href={t.href} role="tab" aria-selected={t.on} className={cn("rounded-md px-3 py-1.5 font-medium", t.on ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100")}>
+            {t.label}
+          </Link>
+        ))}
+      </div>
+      <Card>
+        {projects.length === 0 ? (
+          <EmptyState
+            icon={<FolderKanban className="size-5" />}
+            title={archived ? "No archived projects" : "No projects yet"}
+            description={archived ? "Projects you archive will be kept here." : "Create your first project to start tracking tasks."}
+          />
+        ) : (
+          <ul className="divide-y divide-zinc-100">
+            {projects.map((p) => (
+              <li key={p.id} className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center sm:justify-between">
+                <div className="min-w-0">
+                  <Link href={`${path}/${p.id}`} className="font-medium text-zinc-900 hover:text-indigo-600">{p.name}</Link>
+                  <p className="mt-0.5 text-sm text-zinc-500">
+                    {p.openTaskCount} open · {p.taskCount} total {p.archivedAt ? <Badge className="ml-1">Archived</Badge> : null}
+                  </p>
+                </div>
+                {canManage ? <ProjectActions orgId={org.id} projectId={p.id} name={p.name} archived={Boolean(p.archivedAt)} path={path} /> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </>
+  );
+}

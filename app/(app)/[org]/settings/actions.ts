@@ -1,0 +1,35 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { changePassword, updateProfile } from "@/lib/auth/account";
+import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { runAction, type ActionState } from "@/lib/server-action";
+
+export async function updateProfileAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  return runAction("updateProfile", form, async (user, input) => {
+    await updateProfile({ userId: user.id, input });
+    revalidatePath("/", "layout");
+  }, "Profile saved.");
+}
+
+export async function changePasswordAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  return runAction("changePassword", form, (user, input) => changePassword({ userId: user.id, input }), "Password changed.");
+}
+
+export async function updateOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  const result = await runAction("updateOrganization", form, (user, input) =>
+    updateOrganization({ actor: { userId: user.id }, input }),
+  );
+  // The slug is the URL: after a change, continue at the new address.
+  if (result?.ok) redirect(`/${(result.data as { slug: string }).slug}/settings?saved=1`);
+  return result;
+}
+
+export async function deleteOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  const result = await runAction("deleteOrganization", form, (user, input) =>
+    deleteOrganization({ actor: { userId: user.id }, input }),
+  );
+  if (result?.ok) redirect("/app");
+  return result;
+}

@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { requireUserOrRedirect } from "@/lib/auth/current-user";
+import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
+import { can } from "@/lib/orgs/permissions";
+import { PageHeader } from "../_components/page-header";
+import { DeleteOrganizationForm, OrganizationForm, PasswordForm, ProfileForm } from "./_components/settings-forms";
+
+export const metadata: Metadata = { title: "Settings" };
+
+type Props = { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SettingsPage({ params, searchParams }: Props) {
+  const { org: slug } = await params;
+  const saved = (await searchParams).saved === "1";
+  const user = await requireUserOrRedirect(`/${slug}/settings`);
+  const { org, role } = await getOrgContextOrNotFound(user.id, slug);
+  return (
+    <>
+      <PageHeader title="Settings" description="Your account, and this organization." />
+      {saved ? <Alert tone="success" className="mb-6">Organization saved.</Alert> : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Profile" />
+          <CardBody><ProfileForm name={user.name ?? ""} email={user.email} /></CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Password" />
+          <CardBody><PasswordForm /></CardBody>
+        </Card>
+        {can(role, "org:update") ? (
+          <Card className="lg:col-span-2">
+            <CardHeader title="Organization" description="Name and address of this organization." />
+            <CardBody><OrganizationForm orgId={org.id} name={org.name} slug={org.slug} /></CardBody>
+          </Card>
+        ) : null}
+        {can(role, "org:delete") ? (
+          <Card className="border-red-200 lg:col-span-2">
+            <CardHeader title="Delete organization" description="Deletes the organization with all its projects, tasks, invitations and activity. This cannot be undone." />
+            <CardBody><DeleteOrganizationForm orgId={org.id} slug={org.slug} /></CardBody>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

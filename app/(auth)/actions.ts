@@ -1,0 +1,102 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
+import { registerUser, requestPasswordReset, resetPassword, verifyEmail } from "@/lib/auth/account";
+import { signIn, signOut } from "@/lib/auth/auth";
+import { requireUser } from "@/lib/auth/current-user";
+import { signInInput, tokenSchema } from "@/lib/auth/schemas";
+import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
+import { acceptInvitation } from "@/lib/orgs/invitations";
+import { formToObject, toActionError, type ActionState } from "@/lib/server-action";
+import { z } from "zod";
+
+/** Only same-site relative paths: a crafted callbackUrl must not turn sign-in into an open redirect. */
+function safeCallbackUrl(value: unknown, fallback: string): string {
+  return typeof value === "string" && /^\/(?!\/|\\)/.test(value) ? value : fallback;
+}
+
+export async function signInAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const input = formToObject(form);
+  try {
+    const parsed = signInInput.safeParse(input);
+    if (!parsed.success) throw invalidInput(parsed.error);
+    await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeCallbackUrl(input.callbackUrl, "/app"),
+    });
+    return { ok: true, data: undefined };
+  } catch (error) {
+    if (error instanceof AuthError) return { ok: false, error: "Incorrect email or password." };
+    return toActionError(error, "signIn");
+  }
+}
+
+export async function signInWithProviderAction(form: FormData): Promise<void> {
+  const provider = z.enum(["github", "google"]).safeParse(form.get("provider"));
+  if (!provider.success) redirect("/sign-in");
+  await signIn(provider.data, { redirectTo: safeCallbackUrl(form.get("callbackUrl"), "/app") });
+}
+
+export async function signUpAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const input = formToObject(form);
+  try {
+    const { orgSlug } = await registerUser({ input });
+    await signIn("credentials", {
+      email: input.email,
+      password: input.password,
+      redirectTo: safeCallbackUrl(input.callbackUrl, `/${orgSlug}`),
+    });
+    return { ok: true, data: undefined };
+  } catch (error) {
+    return toActionError(error, "signUp");
+  }
+}
+
+export async function requestPasswordResetAction(_: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    await requestPasswordReset({ input: formToObject(form) });
+    return { ok: true, data: undefined, message: "If an account exists for that address, we sent it a link to reset the password." };
+  } catch (error) {
+    return toActionError(error, "requestPasswordReset");
+  }
+}
+
+export async function resetPasswordAction(_: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    await resetPassword({ input: formToObject(form) });
+  } catch (error) {
+    return toActionError(error, "resetPassword");
+  }
+  redirect("/sign-in?reset=1");
+}
+
+export async function verifyEmailAction(_: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const token = parseOrThrow(z.object({ token: tokenSchema }), formToObject(form)).token;
+    await verifyEmail({ token });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "invalid_input") {
+      return { ok: false, error: "This link is incomplete. Open the link from your email again." };
+    }
+    return toActionError(error, "verifyEmail");
+  }
+  redirect("/app?verified=1");
+}
+
+export async function acceptInvitationAction(_: ActionState, form: FormData): Promise<ActionState> {
+  let orgSlug: string;
+  try {
+    const user = await requireUser();
+    const token = parseOrThrow(z.object({ token: tokenSchema }), formToObject(form)).token;
+    ({ orgSlug } = await acceptInvitation({ actor: { userId: user.id }, token }));
+  } catch (error) {
+    return toActionError(error, "acceptInvitation");
+  }
+  redirect(`/${orgSlug}`);
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/" });
+}

@@ -1,0 +1,136 @@
+"use client";
+
+import { createContext, useContext, useEffect, useId, useRef, useTransition, type ComponentProps, type ReactNode } from "react";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button, type ButtonProps } from "@/components/ui/button";
+import { Input, Label, Select } from "@/components/ui/input";
+import type { ActionState } from "@/lib/server-action";
+import { cn } from "@/lib/utils";
+
+
+const FormContext = createContext<{ state: ActionState<unknown>; pending: boolean }>({ state: null, pending: false });
+
+/**
+ * A form bound to a server action. It submits without React's automatic form reset, so a failed submission keeps
+ * what the user typed; field errors from the action's zod validation appear next to their fields.
+ */
+export function ActionForm<T>({
+  action,
+  children,
+  className,
+  resetOnSuccess = false,
+  showSuccess = true,
+  onSuccess,
+  ref,
+  ...props
+}: Omit<ComponentProps<"form">, "action" | "onSubmit"> & {
+  action: (state: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
+  resetOnSuccess?: boolean;
+  showSuccess?: boolean;
+  onSuccess?: () => void;
+}) {
+  const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(action, null);
+  const [, startTransition] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    if (state?.ok) {
+      if (resetOnSuccess) formRef.current?.reset();
+      onSuccess?.();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state]);
+
+  return (
+    <FormContext.Provider value={{ state, pending }}>
+      <form
+        ref={(node) => {
+          formRef.current = node;
+          if (typeof ref === "function") ref(node);
+          else if (ref) ref.current = node;
+        }}
+        noValidate
+        className={className}
+        onSubmit={(event) => {
+          if (event.defaultPrevented) return; // e.g. a confirm() declined in onSubmitCapture
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+          if (submitter?.name) data.set(submitter.name, submitter.value);
+          startTransition(() => dispatch(data));
+        }}
+        {...props}
+      >
+        {children}
+        <FormMessage showSuccess={showSuccess} />
+      </form>
+    </FormContext.Provider>
+  );
+}
+
+function FormMessage({ showSuccess }: { showSuccess: boolean }) {
+  const { state } = useContext(FormContext);
+  if (!state) return null;
+  if (!state.ok) return <Alert tone="error" className="mt-3">{state.error}</Alert>;
+  if (showSuccess && state.message) return <Alert tone="success" className="mt-3">{state.message}</Alert>;
+  return null;
+}
+
+export function SubmitButton({ children, pendingText, ...props }: ButtonProps & { pendingText?: string }) {
+  const { pending } = useContext(FormContext);
+  return (
+    <Button type="submit" disabled={pending || props.disabled} aria-busy={pending} {...props}>
+      {pending && pendingText ? pendingText : children}
+    </Button>
+  );
+}
+
+function useFieldError(name: string): string | undefined {
+  const { state } = useContext(FormContext);
+  return state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined;
+}
+
+type FieldProps = { label: string; name: string; hint?: ReactNode; className?: string; srOnlyLabel?: boolean };
+
+function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }: FieldProps & { id: string; error?: string; children: ReactNode }) {
+  return (
+    <div className={cn("space-y-1.5", className)}>
+      <Label htmlFor={id} className={srOnlyLabel ? "sr-only" : undefined}>{label}</Label>
+      {children}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-600">{error}</p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="text-xs text-zinc-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({ label, name, hint, className, srOnlyLabel, ...input }: FieldProps & Omit<ComponentProps<"input">, "name">) {
+  const id = useId();
+  const error = useFieldError(name);
+  return (
+    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...input}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField({ label, name, hint, className, srOnlyLabel, children, ...select }: FieldProps & Omit<ComponentProps<"select">, "name">) {
+  const id = useId();
+  const error = useFieldError(name);
+  return (
+    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+        {children}
+      </Select>
+    </FieldShell>
+  );
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+export async function signUp(page: Page, { name, email, password = PASSWORD }: { name: string; email: string; password?: string }) {
+  await page.getByLabel("Your name").fill(name);
+  const emailField = page.getByLabel("Email");
+  if ((await emailField.inputValue()) !== email) await emailField.fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function login(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+/** The first link in the newest dev-mailbox message to `to` whose subject contains `subject`. */
+export async function linkFromMailbox(page: Page, to: string, subject: string | RegExp): Promise<string> {
+  await page.goto("/dev/mailbox");
+  const message = page.getByRole("article").filter({ hasText: `To: ${to}` }).filter({ hasText: subject }).first();
+  await expect(message).toBeVisible();
+  const href = await message.getByRole("link").first().getAttribute("href");
+  expect(href).toBeTruthy();
+  return href!;
+}

@@ -1,0 +1,97 @@
+import { expect, test } from "@playwright/test";
+import { linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
+
+// The foundation's user story, end to end in a real browser against the built app.
+test("sign up, verify, create work, invite a teammate who joins, roles hold, sign out", async ({ page, browser }) => {
+  const ownerEmail = uniqueEmail("owner");
+  const memberEmail = uniqueEmail("member");
+
+  // Sign up: lands in the new organization's dashboard, asked to verify the address.
+  await page.goto("/");
+  await page.getByRole("link", { name: "Get started" }).click();
+  await signUp(page, { name: "Olivia Owner", email: ownerEmail });
+  await expect(page.getByRole("heading", { level: 1, name: "Olivia Owner's workspace" })).toBeVisible();
+  await expect(page.getByText(/Please verify your email address/)).toBeVisible();
+  const orgPath = new URL(page.url()).pathname;
+
+  // Verify the email through the link that arrived in the dev mailbox.
+  await page.goto(await linkFromMailbox(page, ownerEmail, "Verify your email"));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(page).toHaveURL(new RegExp(`${orgPath}$`));
+  await expect(page.getByText(/Please verify your email address/)).toHaveCount(0);
+
+  // A project with two tasks; one moves to Done.
+  await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Projects" }).click();
+  await page.getByLabel("New project name").fill("Launch");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("link", { name: "Launch" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Launch" })).toBeVisible();
+  for (const title of ["Write the announcement", "Ship it"]) {
+    await page.getByLabel("Task title").fill(title);
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("listitem", { name: title })).toBeVisible();
+  }
+  await page.getByLabel("Status of Ship it").selectOption("done");
+  await expect(page.getByRole("listitem", { name: "Ship it" }).locator("p").getByText("Done", { exact: true })).toBeVisible();
+  const filters = page.getByRole("form", { name: "Filter tasks" });
+  await filters.getByLabel("Status").selectOption("done");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("list", { name: "Tasks" }).getByRole("listitem")).toHaveCount(1);
+
+  // Invite a teammate as a member.
+  await page.goto(`${orgPath}/members`);
+  await page.getByLabel("Email address").fill(memberEmail);
+  await page.getByLabel("Role").selectOption("member");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Invitation sent.")).toBeVisible();
+  await expect(page.getByText(memberEmail)).toBeVisible();
+  const inviteLink = await linkFromMailbox(page, memberEmail, "invited you");
+
+  // The teammate, in a separate browser context, signs up from the link and joins.
+  const teammateContext = await browser.newContext();
+  const teammate = await teammateContext.newPage();
+  await teammate.goto(inviteLink);
+  await expect(teammate.getByRole("heading", { name: "Join Olivia Owner's workspace" })).toBeVisible();
+  await teammate.getByRole("link", { name: "Create an account to accept" }).click();
+  await expect(teammate.getByLabel("Email")).toHaveValue(memberEmail);
+  await signUp(teammate, { name: "Max Member", email: memberEmail });
+  await teammate.getByRole("button", { name: "Join Olivia Owner's workspace" }).click();
+  await expect(teammate).toHaveURL(new RegExp(`${orgPath}$`));
+  await teammate.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Projects" }).click();
+  await expect(teammate.getByRole("link", { name: "Launch" })).toBeVisible();
+
+  // The invitation link is single-use.
+  await teammate.goto(inviteLink);
+  await expect(teammate.getByText("This invitation has already been used.")).toBeVisible();
+
+  // A member cannot do an admin's job: no project management, no invitations, no org settings, no task deletion.
+  await teammate.goto(`${orgPath}/projects`);
+  await expect(teammate.getByRole("button", { name: "Archive" })).toHaveCount(0);
+  await teammate.goto(`${orgPath}/members`);
+  await expect(teammate.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+  await expect(teammate.getByLabel(/Role of/)).toHaveCount(0);
+  await teammate.goto(`${orgPath}/settings`);
+  await expect(teammate.getByLabel("URL name")).toHaveCount(0);
+  await expect(teammate.getByRole("button", { name: "Delete organization" })).toHaveCount(0);
+  // ...but can create and edit tasks.
+  await teammate.goto(`${orgPath}/projects`);
+  await teammate.getByRole("link", { name: "Launch" }).click();
+  await teammate.getByLabel("Task title").fill("Member task");
+  await teammate.getByRole("button", { name: "Add task" }).click();
+  await expect(teammate.getByRole("listitem", { name: "Member task" })).toBeVisible();
+  await expect(teammate.getByRole("button", { name: /^Delete / })).toHaveCount(0);
+
+  // The owner sees the newcomer in the members list and the activity on the dashboard.
+  await page.goto(`${orgPath}/members`);
+  await expect(page.getByRole("listitem", { name: "Max Member" })).toBeVisible();
+  await page.goto(orgPath);
+  await expect(page.getByText("joined as member")).toBeVisible();
+
+  // Sign out: back to the landing page, and the app is closed again.
+  await teammate.getByRole("button", { name: "Account menu" }).click();
+  await teammate.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(teammate).toHaveURL(/\/$/);
+  await teammate.goto(orgPath);
+  await expect(teammate).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await teammateContext.close();
+});

@@ -1,0 +1,11 @@
+import { closeDb, getDbHandle } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+
+// `npm run db:migrate`: the deploy step that applies drizzle/ to DATABASE_URL (or to the embedded PGlite data dir).
+const env = getEnv();
+const handle = getDbHandle();
+console.log(`Migrating ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PGlite at ${env.dataDir}/pglite`}...`);
+await migrateDatabase(handle);
+await closeDb();
+console.log("Migrations applied; activity partitions ensured.");
