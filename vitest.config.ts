@@ -12,6 +12,8 @@ export default defineConfig({
     globalSetup: ["./lib/testing/global-setup.ts"],
     setupFiles: ["./lib/testing/setup.ts"],
     env: { NODE_ENV: "test" },
+    // next-auth imports "next/server" without an extension, which plain Node ESM cannot resolve; let Vite do it.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { createProjectInput } from "@/lib/projects/schemas";
+import { formToObject, toActionError } from "@/lib/server-action";
+
+describe("server action plumbing", () => {
+  it("reads form fields and drops React's internal action fields", () => {
+    const form = new FormData();
+    form.set("name", "Launch");
+    form.set("$ACTION_ID_abc", "");
+    form.set("file", new Blob(["x"]));
+    expect(formToObject(form)).toEqual({ name: "Launch", file: undefined });
+    expect(formToObject(null)).toEqual({});
+  });
+
+  it("turns a validation failure into a message with per-field errors", async () => {
+    let error: unknown;
+    try {
+      parseOrThrow(createProjectInput, { orgId: "not-a-uuid", name: "" });
+    } catch (e) {
+      error = e;
+    }
+    const state = await toActionError(error, "createProject");
+    expect(state).toMatchObject({ ok: false, fieldErrors: { orgId: ["Invalid id."], name: ["Enter a name."] } });
+  });
+
+  it("passes an AppError's message through", async () => {
+    expect(await toActionError(new AppError("forbidden", "Not for you."), "x")).toEqual({
+      ok: false,
+      error: "Not for you.",
+      fieldErrors: undefined,
+    });
+  });
+
+  it("never shows an unexpected error's message: a generic text with a reference instead", async () => {
+    const state = await toActionError(new Error("duplicate key value violates constraint users_pkey; password=hunter2"), "x");
+    expect(state?.ok).toBe(false);
+    const message = state && !state.ok ? state.error : "";
+    expect(message).toMatch(/^Something went wrong \(ref [\w-]+\)\.$/);
+    expect(message).not.toContain("hunter2");
+  });
+});
