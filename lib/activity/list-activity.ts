@@ -35,6 +35,6 @@ export async function listRecentActivity(
     .from(activityEvents)
     .leftJoin(users, eq(users.id, activityEvents.actorId))
     .where(eq(activityEvents.orgId, orgId))
-    .orderBy(desc(activityEvents.createdAt))
+    .orderBy(desc(activityEvents.createdAt), desc(activityEvents.id))
     .limit(Math.min(Math.max(limit, 1), 100));
 }

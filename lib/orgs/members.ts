@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { memberships, users } from "@/db/schema";
+import { memberships, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
@@ -94,6 +94,8 @@ export async function removeMember({ actor, input }: { actor: Actor; input: unkn
       throw new AppError("conflict", "The last owner cannot be removed. Make someone else an owner first.");
     }
     await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+    // Their open work goes back to the pool rather than pointing at someone who can no longer see it.
+    await tx.update(tasks).set({ assigneeId: null }).where(and(eq(tasks.orgId, orgId), eq(tasks.assigneeId, userId)));
     await recordActivity(tx, {
       orgId,
       actorId: actor.userId,
