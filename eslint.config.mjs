@@ -17,7 +17,7 @@ export default defineConfig([
           zones: [
             { target: ["./lib", "./db", "./components"], from: "./app", message: "lib/, db/ and components/ must not import from app/." },
             { target: infra, from: domains, message: "Infrastructure modules must not depend on domain modules." },
-            { target: ["./db"], from: "./lib", message: "db/ (schema) must not import lib/." },
+            { target: ["./db/schema"], from: "./lib", message: "db/schema must not import lib/." },
             { target: ["./app"], from: "./db/schema", message: "Pages and actions go through lib/ services, not the schema." },
           ],
         },
