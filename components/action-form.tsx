@@ -72,8 +72,9 @@ export function ActionForm<T>({
 function FormMessage({ showSuccess }: { showSuccess: boolean }) {
   const { state } = useContext(FormContext);
   if (!state) return null;
-  if (!state.ok) return <Alert tone="error" className="mt-3">{state.error}</Alert>;
-  if (showSuccess && state.message) return <Alert tone="success" className="mt-3">{state.message}</Alert>;
+  // col-span-full / basis-full: in grid and wrapping flex-row forms the message takes a row of its own.
+  if (!state.ok) return <Alert tone="error" className="col-span-full mt-3 basis-full">{state.error}</Alert>;
+  if (showSuccess && state.message) return <Alert tone="success" className="col-span-full mt-3 basis-full">{state.message}</Alert>;
   return null;
 }
 

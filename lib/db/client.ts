@@ -54,14 +54,14 @@ function lockDataDir(dataDir: string): () => void {
   return () => rmSync(lockFile, { force: true });
 }
 
-/** PGlite in-process; `dataDir` undefined keeps it in memory (tests). */
-export function openPglite(dataDir: string | undefined): DbHandle {
+/** PGlite in-process; `dataDir` undefined keeps it in memory (tests), optionally starting from a dumped template. */
+export function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): DbHandle {
   let unlock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true }); // PGlite's own mkdir is not recursive.
     unlock = lockDataDir(dataDir);
   }
-  const client = new PGlite(dataDir);
+  const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir });
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: "pglite",

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
 import { closeDb, openPglite, openPostgres, setDbHandle } from "@/lib/db/client";
-import { migrateDatabase } from "@/lib/db/migrate";
 
 beforeAll(async () => {
   const url = process.env.DATABASE_URL;
   if (url) {
     setDbHandle(openPostgres(url, 4));
-  } else {
-    const handle = openPglite(undefined);
-    await migrateDatabase(handle);
-    setDbHandle(handle);
+    return;
   }
+  const template = inject("pgliteTemplate");
+  if (!template) throw new Error("The PGlite template was not prepared by lib/testing/global-setup.ts.");
+  setDbHandle(openPglite(undefined, { loadDataDir: new Blob([readFileSync(template)]) }));
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { listRecentActivity } from "@/lib/activity/list-activity";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { getOrgStats } from "@/lib/projects/projects";
+import { cn } from "@/lib/utils";
 import { ActivityList } from "./_components/activity-list";
 import { PageHeader } from "./_components/page-header";
 
@@ -28,8 +29,8 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
     <>
       <PageHeader title={org.name} description={`Welcome back${user.name ? `, ${user.name}` : ""}.`} />
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-        {tiles.map((t) => (
-          <div key={t.label} className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm">
+        {tiles.map((t, i) => (
+          <div key={t.label} className={cn("rounded-xl border border-zinc-200 bg-white p-4 shadow-sm", i === tiles.length - 1 && "col-span-2 sm:col-span-1")}>
             <dt className="text-xs font-medium text-zinc-500">{t.label}</dt>
             <dd className="mt-1 text-2xl font-semibold text-zinc-900">
               {t.href ? <Link href={t.href} className="hover:text-indigo-600">{t.value}</Link> : t.value}

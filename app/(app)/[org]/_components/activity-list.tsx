@@ -37,7 +37,7 @@ export function ActivityList({ items }: { items: ActivityItem[] }) {
     <ol className="divide-y divide-zinc-100">
       {items.map((item) => (
         <li key={item.id} className="flex flex-col gap-0.5 px-5 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
-          <p className="min-w-0 text-sm text-zinc-800">
+          <p className="min-w-0 text-sm wrap-anywhere text-zinc-800">
             <span className="font-medium">{item.actorName ?? item.actorEmail ?? "Someone"}</span> {describe(item)}
           </p>
           <time dateTime={item.createdAt.toISOString()} className="shrink-0 text-xs text-zinc-500">{timeFormat.format(item.createdAt)} UTC</time>

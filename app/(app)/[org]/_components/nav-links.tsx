@@ -14,22 +14,24 @@ const items = [
 
 export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "tabs" }) {
   const pathname = usePathname();
+  // Tabs (below lg): the four labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view.
   return (
     <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-1 overflow-x-auto"}>
       {items.map((item) => {
         const href = `/${slug}${item.href}`;
         const active = item.exact ? pathname === href : pathname.startsWith(href);
         return (
-          <li key={item.label}>
+          <li key={item.label} className={layout === "tabs" ? "flex-1 sm:flex-none" : undefined}>
             <Link
               href={href}
               aria-current={active ? "page" : undefined}
               className={cn(
-                "flex items-center gap-2 rounded-lg px-3 py-2 text-sm font-medium whitespace-nowrap",
+                "flex items-center gap-2 rounded-lg py-2 text-sm font-medium whitespace-nowrap",
+                layout === "tabs" ? "justify-center px-2 sm:px-3" : "px-3",
                 active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
               )}
             >
-              <item.icon aria-hidden className="size-4" />
+              <item.icon aria-hidden className={cn("size-4 shrink-0", layout === "tabs" && "hidden sm:block")} />
               {item.label}
             </Link>
           </li>

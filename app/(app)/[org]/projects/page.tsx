@@ -49,7 +49,7 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
           <ul className="divide-y divide-zinc-100">
             {projects.map((p) => (
               <li key={p.id} className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center sm:justify-between">
-                <div className="min-w-0">
+                <div className="min-w-0 wrap-anywhere">
                   <Link href={`${path}/${p.id}`} className="font-medium text-zinc-900 hover:text-indigo-600">{p.name}</Link>
                   <p className="mt-0.5 text-sm text-zinc-500">
                     {p.openTaskCount} open · {p.taskCount} total {p.archivedAt ? <Badge className="ml-1">Archived</Badge> : null}

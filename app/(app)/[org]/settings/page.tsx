@@ -18,7 +18,7 @@ export default async function SettingsPage({ params, searchParams }: Props) {
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   return (
     <>
-      <PageHeader title="Settings" description="Your account, and this organization." />
+      <PageHeader title="Settings" description={can(role, "org:update") ? "Your account, and this organization." : "Your account."} />
       {saved ? <Alert tone="success" className="mb-6">Organization saved.</Alert> : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

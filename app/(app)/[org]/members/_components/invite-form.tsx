@@ -24,7 +24,7 @@ export function RevokeInvitationButton({ orgId, path, invitationId, email }: { o
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="invitationId" value={invitationId} />
       <input type="hidden" name="path" value={path} />
-      <SubmitButton variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" aria-label={`Withdraw invitation for ${email}`}>
+      <SubmitButton variant="ghost" size="sm" className="-ml-3 text-red-600 hover:bg-red-50 sm:ml-0" aria-label={`Withdraw invitation for ${email}`}>
         Withdraw
       </SubmitButton>
     </ActionForm>

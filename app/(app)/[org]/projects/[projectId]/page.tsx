@@ -78,8 +78,8 @@ export default async function ProjectPage({ params, searchParams }: Props) {
         <Card className="mb-6"><CardBody><CreateTaskForm orgId={org.id} projectId={projectId} path={path} members={memberOptions} /></CardBody></Card>
       ) : null}
 
-      <form method="get" action={path} className="mb-4 grid gap-3 sm:grid-cols-[1fr_10rem_12rem_auto] sm:items-end" aria-label="Filter tasks">
-        <div className="space-y-1.5">
+      <form method="get" action={path} className="mb-4 grid grid-cols-2 items-end gap-3 sm:grid-cols-[1fr_10rem_12rem_auto]" aria-label="Filter tasks">
+        <div className="col-span-2 space-y-1.5 sm:col-span-1">
           <Label htmlFor="q">Search</Label>
           <Input id="q" name="q" type="search" defaultValue={f.q ?? ""} placeholder="Search titles" />
         </div>
@@ -99,13 +99,14 @@ export default async function ProjectPage({ params, searchParams }: Props) {
             {memberOptions.map((m) => <option key={m.userId} value={m.userId}>{m.label}</option>)}
           </Select>
         </div>
-        <div className="flex gap-2">
+        <div className="col-span-2 flex gap-2 sm:col-span-1">
           <Button type="submit" variant="secondary">Filter</Button>
           {isFiltered ? <Link href={path} className={buttonClasses("ghost")}>Clear</Link> : null}
         </div>
       </form>
 
-      <Card>
+      {/* overflow-hidden: a row being edited has its own background, clipped to the card's rounded corners. */}
+      <Card className="overflow-hidden">
         {"invalid" in page ? (
           <Alert tone="error" className="m-4">That page link is not valid. <Link href={path} className="underline">Start from the first page</Link>.</Alert>
         ) : page.items.length === 0 ? (

@@ -19,14 +19,14 @@ export function ProjectActions({ orgId, projectId, name, archived, path }: { org
     return (
       <ActionForm action={renameProjectAction} showSuccess={false} onSuccess={() => setRenaming(false)} className="flex flex-wrap items-start gap-2">
         {hidden}
-        <TextField label="Project name" name="name" defaultValue={name} srOnlyLabel autoFocus required className="w-56" />
+        <TextField label="Project name" name="name" defaultValue={name} srOnlyLabel autoFocus required className="w-full sm:w-56" />
         <SubmitButton size="md" pendingText="Saving…">Save</SubmitButton>
         <Button variant="ghost" onClick={() => setRenaming(false)}>Cancel</Button>
       </ActionForm>
     );
   }
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
       {!archived ? <Button variant="secondary" size="sm" onClick={() => setRenaming(true)}>Rename</Button> : null}
       <ActionForm action={archiveProjectAction} showSuccess={false}>
         {hidden}

@@ -20,6 +20,14 @@ export type TaskRowData = {
 
 const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
 
+// Due dates are calendar dates ("2026-11-28"); shown like the other dates in the app ("28 Nov 2026"), in UTC so server
+// and browser render the same text.
+const dueFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+function formatDue(dueOn: string): string {
+  const date = new Date(`${dueOn}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
+}
+
 export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskRowData; orgId: string; path: string; members: MemberOption[]; canDelete: boolean }) {
   const [editing, setEditing] = useState(false);
   const statusForm = useRef<HTMLFormElement>(null);
@@ -53,15 +61,20 @@ export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskR
 
   return (
     <li className="flex flex-col gap-3 px-5 py-3 sm:flex-row sm:items-center sm:justify-between" aria-label={task.title}>
-      <div className="min-w-0">
+      <div className="min-w-0 wrap-anywhere">
         <p className={task.status === "done" ? "text-zinc-500 line-through" : "font-medium text-zinc-900"}>{task.title}</p>
         <p className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-zinc-500">
           <Badge tone={statusTone[task.status]}>{taskStatusLabels[task.status]}</Badge>
           <span>{task.assigneeLabel ?? "Unassigned"}</span>
-          {task.dueOn ? <span>· due {task.dueOn}</span> : null}
+          {task.dueOn ? (
+            <>
+              <span aria-hidden>·</span>
+              <span>due <time dateTime={task.dueOn}>{formatDue(task.dueOn)}</time></span>
+            </>
+          ) : null}
         </p>
       </div>
-      <div className="flex flex-wrap items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
         <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false}>
           {hidden}
           <label className="sr-only" htmlFor={`status-${task.id}`}>Status of {task.title}</label>
@@ -69,7 +82,7 @@ export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskR
             id={`status-${task.id}`}
             name="status"
             defaultValue={task.status}
-            className="h-8 w-36 py-1"
+            className="h-8 w-40 py-1 sm:w-36"
             onChange={() => statusForm.current?.requestSubmit()}
           >
             {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}
