@@ -84,11 +84,13 @@ export function assertProductionConfig(env: Env = getEnv()): void {
   const missing = [
     !env.DATABASE_URL && "DATABASE_URL",
     !env.AUTH_SECRET && "AUTH_SECRET",
+    // Verification, reset and invitation links travel by email: without a transport, sign-up cannot complete.
+    !env.SMTP_URL && "SMTP_URL",
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(
-      `Missing required configuration: ${missing.join(", ")}. Set ${missing.join(" and ")}, or set ANATOMY_EMBEDDED=1 ` +
-        "to run with the embedded database and a generated secret (single-machine demos only).",
+      `Missing required configuration: ${missing.join(", ")}. Set ${missing.join(", ")}, or set ANATOMY_EMBEDDED=1 ` +
+        "to run with the embedded database, a generated secret and the dev mailbox (single-machine demos only).",
     );
   }
 }
