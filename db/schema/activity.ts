@@ -16,6 +16,7 @@ export const activityEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.id, t.createdAt] }),
-    index("activity_events_org_created_idx").on(t.orgId, t.createdAt.desc()),
+    // Declared as ("org_id", "created_at" DESC) in the migration: the dashboard feed, newest first.
+    index("activity_events_org_created_idx").on(t.orgId, t.createdAt),
   ],
 );

@@ -17,8 +17,9 @@ export const projects = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // The projects list: WHERE org_id = ? ORDER BY created_at DESC, id DESC.
-    index("projects_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    // The projects list: WHERE org_id = ? ORDER BY created_at DESC, id DESC, read backwards. (Not declared DESC:
+    // drizzle emits DESC NULLS LAST, which no longer matches ORDER BY … DESC; query-budget.test.ts checks the plans.)
+    index("projects_org_created_idx").on(t.orgId, t.createdAt, t.id),
     index("projects_created_by_idx").on(t.createdById),
   ],
 );
@@ -47,8 +48,8 @@ export const tasks = pgTable(
   },
   (t) => [
     // The task list (keyset): WHERE project_id = ? [AND status = ?] ORDER BY created_at DESC, id DESC.
-    index("tasks_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),
-    index("tasks_project_status_created_idx").on(t.projectId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("tasks_project_created_idx").on(t.projectId, t.createdAt, t.id),
+    index("tasks_project_status_created_idx").on(t.projectId, t.status, t.createdAt, t.id),
     // Dashboard counts by status for an org.
     index("tasks_org_status_idx").on(t.orgId, t.status),
     index("tasks_assignee_idx").on(t.assigneeId),

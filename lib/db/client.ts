@@ -8,11 +8,14 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "@/db/schema";
+import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+const logger = { logQuery: (query: string) => recordQuery(query) };
 
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
 
@@ -23,7 +26,7 @@ const store = globalThis as typeof globalThis & { __anatomyDb?: DbHandle };
 export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX): DbHandle {
   // postgres.js connects lazily, so opening never blocks.
   const client = postgres(url, { max, onnotice: () => {} });
-  return { db: drizzlePostgres(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
+  return { db: drizzlePostgres(client, { schema, logger }) as unknown as Db, kind: "postgres", close: () => client.end() };
 }
 
 function isAlive(pid: number): boolean {
@@ -63,7 +66,7 @@ export function openPglite(dataDir: string | undefined, options: { loadDataDir?:
   }
   const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir });
   return {
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: drizzlePglite(client, { schema, logger }) as unknown as Db,
     kind: "pglite",
     close: async () => {
       await client.close();

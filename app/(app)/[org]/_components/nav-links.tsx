@@ -14,9 +14,9 @@ const items = [
 
 export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "tabs" }) {
   const pathname = usePathname();
-  // Tabs (below lg): the four labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view.
+  // Tabs (below lg): the four labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view (down to 320px).
   return (
-    <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-1 overflow-x-auto"}>
+    <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-0.5 overflow-x-auto sm:gap-1"}>
       {items.map((item) => {
         const href = `/${slug}${item.href}`;
         const active = item.exact ? pathname === href : pathname.startsWith(href);
@@ -27,7 +27,7 @@ export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "
               aria-current={active ? "page" : undefined}
               className={cn(
                 "flex items-center gap-2 rounded-lg py-2 text-sm font-medium whitespace-nowrap",
-                layout === "tabs" ? "justify-center px-2 sm:px-3" : "px-3",
+                layout === "tabs" ? "justify-center px-1.5 sm:px-3" : "px-3",
                 active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
               )}
             >
