@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
+
+export const metadata: Metadata = { title: "Not found" };
 
 export default function NotFound() {
   return (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
+import { setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/tasks";
 
 describe("tasks", () => {
@@ -75,5 +76,21 @@ describe("tasks", () => {
     page = await listTasks({ actor, orgId: org.id, projectId: project.id, filters: {} });
     expect(page.items).toHaveLength(0);
     await expect(deleteTask({ actor, input: { orgId: org.id, taskId: task.id } })).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe("archived projects", () => {
+  it("are read-only: their tasks can be neither edited nor deleted until restored", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const actor = { userId: owner.id };
+    const task = await createTask({ actor, input: { orgId: org.id, projectId: project.id, title: "Frozen" } });
+    await setProjectArchived({ actor, input: { orgId: org.id, projectId: project.id, archived: true } });
+    await expect(updateTask({ actor, input: { orgId: org.id, taskId: task.id, status: "done" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(deleteTask({ actor, input: { orgId: org.id, taskId: task.id } })).rejects.toMatchObject({ code: "conflict" });
+    await setProjectArchived({ actor, input: { orgId: org.id, projectId: project.id, archived: false } });
+    await updateTask({ actor, input: { orgId: org.id, taskId: task.id, status: "done" } });
+    const page = await listTasks({ actor, orgId: org.id, projectId: project.id, filters: {} });
+    expect(page.items[0]?.status).toBe("done");
   });
 });

@@ -28,6 +28,18 @@ async function requireAssignableMember(tx: Db | Tx, orgId: string, assigneeId: s
   }
 }
 
+/** Locks the task for the change; archived projects are read-only. */
+async function requireEditableTask(tx: Tx, orgId: string, taskId: string) {
+  const [row] = await tx
+    .select({ archivedAt: projects.archivedAt })
+    .from(tasks)
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
+    .for("update", { of: tasks });
+  if (!row) throw new AppError("not_found", "Task not found.");
+  if (row.archivedAt) throw new AppError("conflict", "This project is archived. Restore it to change its tasks.");
+}
+
 export async function createTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const data = parseOrThrow(createTaskInput, input);
   await requirePermission(actor, data.orgId, "task:create", db);
@@ -75,6 +87,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
   }>;
   if (Object.keys(set).length === 0) throw new AppError("invalid_input", "Nothing to change.");
   await withTx(async (tx) => {
+    await requireEditableTask(tx, orgId, taskId);
     await requireAssignableMember(tx, orgId, set.assigneeId);
     const [task] = await tx
       .update(tasks)
@@ -97,6 +110,7 @@ export async function deleteTask({ actor, input }: { actor: Actor; input: unknow
   const { orgId, taskId } = parseOrThrow(deleteTaskInput, input);
   await requirePermission(actor, orgId, "task:delete", db);
   await withTx(async (tx) => {
+    await requireEditableTask(tx, orgId, taskId);
     const [task] = await tx
       .delete(tasks)
       .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))

@@ -13,7 +13,12 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
     <>
       <h1 className="text-2xl font-bold tracking-tight">Choose a new password</h1>
       {typeof token === "string" && token ? (
-        <ResetPasswordForm token={token} />
+        <>
+          <ResetPasswordForm token={token} />
+          <p className="mt-6 text-sm text-zinc-600">
+            Remembered it? <Link href="/sign-in" className="font-medium text-indigo-600 hover:underline">Sign in</Link>
+          </p>
+        </>
       ) : (
         <Alert tone="error" className="mt-4">
           This link is incomplete. <Link href="/forgot-password" className="underline">Request a new one</Link>.

@@ -25,6 +25,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <>
         <h1 className="text-2xl font-bold tracking-tight">Invitation not found</h1>
         <Alert tone="error" className="mt-4">This invitation link is not valid. Check that you copied the whole link.</Alert>
+        <Link href="/sign-in" className={buttonClasses("secondary", "md", "mt-6 w-full")}>Go to sign in</Link>
       </>
     );
   }
@@ -33,6 +34,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <>
         <h1 className="text-2xl font-bold tracking-tight">Join {invitation.orgName}</h1>
         <Alert tone="warning" className="mt-4">{closedMessages[invitation.status]}</Alert>
+        <Link href="/app" className={buttonClasses("secondary", "md", "mt-6 w-full")}>Go to your workspace</Link>
       </>
     );
   }

@@ -124,6 +124,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
                 path={path}
                 members={memberOptions}
                 canDelete={can(role, "task:delete")}
+                readOnly={Boolean(project.archivedAt)}
                 task={{ id: t.id, title: t.title, status: t.status, dueOn: t.dueOn, assigneeId: t.assignee?.id ?? null, assigneeLabel: t.assignee ? labelOf.get(t.assignee.id) ?? t.assignee.name ?? t.assignee.email : null }}
               />
             ))}

@@ -28,7 +28,7 @@ function formatDue(dueOn: string): string {
   return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
 }
 
-export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskRowData; orgId: string; path: string; members: MemberOption[]; canDelete: boolean }) {
+export function TaskRow({ task, orgId, path, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; path: string; members: MemberOption[]; canDelete: boolean; readOnly?: boolean }) {
   const [editing, setEditing] = useState(false);
   const statusForm = useRef<HTMLFormElement>(null);
   const hidden = (
@@ -74,6 +74,7 @@ export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskR
           ) : null}
         </p>
       </div>
+      {readOnly ? null : (
       <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
         <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false}>
           {hidden}
@@ -96,6 +97,7 @@ export function TaskRow({ task, orgId, path, members, canDelete }: { task: TaskR
           </ActionForm>
         ) : null}
       </div>
+      )}
     </li>
   );
 }
