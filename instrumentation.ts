@@ -1,19 +1,23 @@
-// Runs once when a server instance starts (not during `next build`).
+import type { Instrumentation } from "next";
+
+// Runs once when a server instance starts (not during `next build`). The Node-only work lives in
+// lib/observability/register-node.ts so the edge compilation of this file stays free of Node APIs.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { assertProductionConfig, getEnv } = await import("@/lib/env");
-  const env = getEnv();
-  if (env.isBuild) return;
-  // Fail fast, naming the missing variable, rather than serving errors later.
-  assertProductionConfig(env);
-  const { getDbHandle } = await import("@/lib/db/client");
-  const { ensureActivityPartitions, migrateDatabase } = await import("@/lib/db/migrate");
-  const handle = getDbHandle();
-  if (handle.kind === "pglite") {
-    // Zero-setup mode: the embedded database is migrated at start. A real Postgres is migrated by the deploy step
-    // (`npm run db:migrate`), never by a booting instance racing the others.
-    await migrateDatabase(handle);
-  } else {
-    await ensureActivityPartitions(handle);
-  }
+  const { registerNode } = await import("@/lib/observability/register-node");
+  await registerNode();
 }
+
+// Every error Next catches while rendering or handling a request: logged once with the request id, and counted.
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger } = await import("@/lib/observability/logger");
+  const { getMetrics } = await import("@/lib/observability/metrics");
+  const headers = request.headers as Record<string, string | string[] | undefined>;
+  const requestId = headers["x-request-id"];
+  getMetrics().httpErrors.inc({ route: context.routePath, kind: "unhandled" });
+  logger.error(
+    { err: error, requestId, method: request.method, route: context.routePath, routeType: context.routeType },
+    "request failed",
+  );
+};

@@ -1,3 +1,4 @@
+import { trace } from "@opentelemetry/api";
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { getAuthSecret } from "@/lib/env";
@@ -26,6 +27,8 @@ async function hasSession(request: NextRequest): Promise<boolean> {
 export async function proxy(request: NextRequest) {
   const incoming = request.headers.get(REQUEST_ID);
   const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+  // Recorded on the proxy's span; request-spans.ts carries it over to the request's access-log line.
+  trace.getActiveSpan()?.setAttribute("http.request_id", requestId);
 
   if (!isPublic(request.nextUrl.pathname) && !(await hasSession(request))) {
     const url = new URL("/sign-in", request.nextUrl.origin);

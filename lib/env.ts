@@ -32,6 +32,16 @@ const schema = z.object({
   SMTP_URL: optionalString,
   EMAIL_FROM: z.string().default("Anatomy <no-reply@anatomy.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  // Bearer token for /api/metrics; without it the endpoint refuses every scrape.
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
+  // Read by @vercel/otel itself; validated here so a typo fails at start. Unset: traces are not exported.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: z.string().default("anatomy"),
+  // 0 turns metrics and tracing off (the instrumentation-overhead benchmark compares both).
+  ANATOMY_INSTRUMENTATION: z.enum(["0", "1"]).default("1"),
+  // Seconds /api/ready answers 503 after SIGTERM before the process exits, so load balancers drain it first.
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });
 
 export type Env = z.infer<typeof schema> & {

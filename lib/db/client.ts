@@ -10,12 +10,18 @@ import postgres from "postgres";
 import * as schema from "@/db/schema";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
+import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
-const logger = { logQuery: (query: string) => recordQuery(query) };
+const logger = {
+  logQuery(query: string) {
+    recordQuery(query);
+    getMetrics().dbQueries.inc({ operation: sqlOperation(query) });
+  },
+};
 
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
 

@@ -1,8 +1,10 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino from "pino";
 import { getEnv } from "@/lib/env";
 
-// One logger for the whole app; modules take a child (`logger.child({ module: "auth" })`).
-// Redaction is configured once, here: whatever the call site passes, these never reach the output.
+// One logger for the whole app; modules take a child (`logger.child({ module: "auth" })`), requests add their id
+// (lib/observability/request-context.ts). Redaction is configured once, here: whatever a call site passes, these
+// paths never reach the output. JSON in production; pretty in development (LOG_FORMAT overrides).
 export const redactPaths = [
   "password",
   "*.password",
@@ -20,18 +22,30 @@ export const redactPaths = [
   "*.authorization",
   "headers.authorization",
   "headers.cookie",
+  "*.headers.authorization",
+  "*.headers.cookie",
   "cookie",
   "*.cookie",
 ];
 
-function createLogger() {
+export function createLogger(destination?: pino.DestinationStream) {
   const env = getEnv();
-  return pino({
-    level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : env.isProduction ? "info" : "debug"),
-    base: { service: "anatomy" },
-    redact: { paths: redactPaths, censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  const pretty = (env.LOG_FORMAT ?? (env.NODE_ENV === "development" ? "pretty" : "json")) === "pretty";
+  return pino(
+    {
+      level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : env.isProduction ? "info" : "debug"),
+      base: { service: env.OTEL_SERVICE_NAME },
+      redact: { paths: redactPaths, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line written inside a traced request carries its trace id, to jump from a log line to its trace.
+      mixin() {
+        const context = trace.getActiveSpan()?.spanContext();
+        return context && isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : {};
+      },
+      transport: pretty && !destination ? { target: "pino-pretty", options: { ignore: "pid,hostname,service" } } : undefined,
+    },
+    destination,
+  );
 }
 
 export const logger = createLogger();

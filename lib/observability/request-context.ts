@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
+import { logger } from "@/lib/observability/logger";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
@@ -12,4 +13,9 @@ export async function getRequestId(): Promise<string> {
   } catch {
     return randomUUID(); // Outside a request scope (scripts, tests).
   }
+}
+
+/** A logger whose every line carries this request's id (and the user/org when the caller knows them). */
+export async function getRequestLogger(module: string, bindings: { userId?: string; orgId?: string } = {}) {
+  return logger.child({ module, requestId: await getRequestId(), ...bindings });
 }

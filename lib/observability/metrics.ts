@@ -1,0 +1,52 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+
+// One registry per process, on globalThis: Next loads instrumentation.ts, route handlers and pages as separate
+// module graphs, and they must all write to (and /api/metrics read from) the same metrics.
+// Names and labels follow Prometheus conventions; label values are bounded (route patterns, never raw paths or ids).
+
+function create() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: "http_server_request_duration_seconds",
+      help: "Duration of HTTP requests handled by Next.js (pages, server actions, route handlers), by route pattern.",
+      labelNames: ["route", "method", "status_class"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    httpErrors: new Counter({
+      name: "http_server_errors_total",
+      help: "Requests that failed with an unhandled error (onRequestError) or a 5xx status, by route pattern.",
+      labelNames: ["route", "kind"] as const,
+      registers: [registry],
+    }),
+    dbQueries: new Counter({
+      name: "db_queries_total",
+      help: "SQL statements issued by the app, by operation.",
+      labelNames: ["operation"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+type Metrics = ReturnType<typeof create>;
+const store = globalThis as typeof globalThis & { __anatomyMetrics?: Metrics };
+
+export function getMetrics(): Metrics {
+  store.__anatomyMetrics ??= create();
+  return store.__anatomyMetrics;
+}
+
+export function statusClass(status: number | undefined): string {
+  return status && status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "unknown";
+}
+
+const operations = new Set(["select", "insert", "update", "delete", "with", "begin", "commit", "rollback"]);
+
+/** The bounded label for a SQL statement: its leading keyword. */
+export function sqlOperation(statement: string): string {
+  const word = /^\s*(\w+)/.exec(statement)?.[1]?.toLowerCase() ?? "other";
+  return operations.has(word) ? word : "other";
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+
+type CheckResult = { status: "ok" | "fail"; latencyMs: number; error?: string };
+export type Readiness = { ready: boolean; shuttingDown: boolean; checks: Record<string, CheckResult> };
+
+// On globalThis: the SIGTERM handler (instrumentation.ts) and /api/ready live in different module graphs.
+const state = globalThis as typeof globalThis & { __anatomyShuttingDown?: boolean };
+
+export function markShuttingDown(): void {
+  state.__anatomyShuttingDown = true;
+}
+
+export function isShuttingDown(): boolean {
+  return state.__anatomyShuttingDown === true;
+}
+
+async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: "ok", latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // Only the error's class of problem goes out: connection strings never do.
+    const message = error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/\S+/g, "[url]") : "failed";
+    return { status: "fail", latencyMs: Math.round(performance.now() - started), error: message.slice(0, 200) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether this instance should receive traffic: not draining, and its primary database answers. */
+export async function checkReadiness({ db = getDb(), timeoutMs = 2000 }: { db?: Db; timeoutMs?: number } = {}): Promise<Readiness> {
+  const checks = { database: await timed(() => db.execute(sql`select 1`), timeoutMs) };
+  const shuttingDown = isShuttingDown();
+  const ready = !shuttingDown && Object.values(checks).every((c) => c.status === "ok");
+  return { ready, shuttingDown, checks };
+}
