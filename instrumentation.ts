@@ -17,7 +17,14 @@ export const onRequestError: Instrumentation.onRequestError = async (error, requ
   const requestId = headers["x-request-id"];
   getMetrics().httpErrors.inc({ route: context.routePath, kind: "unhandled" });
   logger.error(
-    { err: error, requestId, method: request.method, route: context.routePath, routeType: context.routeType },
+    {
+      err: error,
+      digest: (error as { digest?: string }).digest,
+      requestId,
+      method: request.method,
+      route: context.routePath,
+      routeType: context.routeType,
+    },
     "request failed",
   );
 };

@@ -40,6 +40,7 @@ export default defineConfig({
       ANATOMY_DATA_DIR: dataDir,
       APP_URL: baseURL,
       LOG_LEVEL: "warn",
+      METRICS_TOKEN: "e2e-metrics-token-0123456789",
     },
   },
 });

@@ -3,7 +3,6 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import { logger } from "@/lib/observability/logger";
 import { getMetrics, statusClass } from "@/lib/observability/metrics";
 
-const log = logger.child({ module: "http" });
 
 // Next.js wraps each request it routes (page, server action, route handler) in a span of this type, with the route
 // pattern and status set when the response is done. Turning those spans into metrics and one access-log line each
@@ -21,6 +20,8 @@ export class RequestMetricsSpanProcessor implements SpanProcessor {
   // parent span id -> request id, from the proxy span (which ends first) to the request span. Bounded: a request
   // that the proxy answered itself (a redirect) never claims its entry, so the oldest entries are evicted.
   private readonly requestIds = new Map<string, string>();
+
+  constructor(private readonly log = logger.child({ module: "http" })) {}
 
   onStart(_span: Span, _context: Context): void {}
 
@@ -49,7 +50,7 @@ export class RequestMetricsSpanProcessor implements SpanProcessor {
     const key = parentId && this.requestIds.has(parentId) ? parentId : span.spanContext().spanId;
     const requestId = this.requestIds.get(key);
     this.requestIds.delete(key);
-    log.info(
+    this.log.info(
       { requestId, traceId: span.spanContext().traceId, method, route, status, durationMs: Math.round(seconds * 1000) },
       "request",
     );

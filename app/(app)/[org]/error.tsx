@@ -3,6 +3,8 @@
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
+// The digest is logged with the failing request's id (instrumentation.ts onRequestError), so the ref a user quotes
+// leads to that request's log lines and trace.
 export default function OrgError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <div className="mx-auto max-w-lg py-12">

@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+
+const METRICS_TOKEN = "e2e-metrics-token-0123456789"; // playwright.config.ts gives the server this token
+
+test("health, readiness, request ids and the token-protected metrics endpoint", async ({ request }) => {
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  const ready = await request.get("/api/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { status: "ok" } } });
+
+  // Every response carries a request id; a well-formed incoming one is kept.
+  const page = await request.get("/sign-in", { headers: { "x-request-id": "e2e-request-0001" } });
+  expect(page.headers()["x-request-id"]).toBe("e2e-request-0001");
+  expect((await request.get("/pricing")).headers()["x-request-id"]).toMatch(/^[\w-]{8,64}$/);
+
+  expect((await request.get("/api/metrics")).status()).toBe(401);
+  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer wrong-token-wrong-token" } })).status()).toBe(401);
+
+  // The sign-in page was requested above; its request shows up by route pattern and status class.
+  await expect(async () => {
+    const metrics = await request.get("/api/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(metrics.status()).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\/sign-in",method="GET",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(/db_queries_total\{operation="select"\} [1-9]/);
+    expect(text).toContain("process_cpu_seconds_total");
+    // Label values are route patterns, never raw paths.
+    expect(text).not.toMatch(/route="[^"]*e2e-request/);
+  }).toPass({ timeout: 10_000 });
+});

@@ -1,0 +1,31 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb, openPostgres } from "@/lib/db/client";
+import { checkReadiness, markShuttingDown } from "@/lib/observability/readiness";
+
+// Port 9 (discard) on loopback: nothing listens, so a connection fails fast like a database that went away.
+const unreachable = openPostgres("postgres://postgres@127.0.0.1:9/none", 1);
+afterAll(() => unreachable.close());
+
+describe("readiness", () => {
+  it("is ready while the database answers, and says how long the check took", async () => {
+    const readiness = await checkReadiness();
+    expect(readiness.ready).toBe(true);
+    expect(readiness.checks.database).toMatchObject({ status: "ok" });
+    expect(readiness.checks.database!.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("is not ready when the database is unreachable, and ready again when it answers", async () => {
+    const down = await checkReadiness({ db: unreachable.db, timeoutMs: 3000 });
+    expect(down.ready).toBe(false);
+    expect(down.checks.database!.status).toBe("fail");
+    expect(down.checks.database!.error).not.toMatch(/postgres:\/\//);
+    expect((await checkReadiness({ db: getDb() })).ready).toBe(true);
+  });
+
+  it("turns not ready for good once the process is shutting down", async () => {
+    markShuttingDown();
+    const readiness = await checkReadiness();
+    expect(readiness).toMatchObject({ ready: false, shuttingDown: true });
+    expect(readiness.checks.database!.status).toBe("ok");
+  });
+});
