@@ -24,6 +24,7 @@ test("health, readiness, request ids and the token-protected metrics endpoint", 
     const text = await metrics.text();
     expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\/sign-in",method="GET",status_class="2xx"\} [1-9]/);
     expect(text).toMatch(/db_queries_total\{operation="select"\} [1-9]/);
+    expect(text).toMatch(/db_query_duration_seconds_count\{operation="select"\} [1-9]/);
     expect(text).toContain("process_cpu_seconds_total");
     // Label values are route patterns, never raw paths.
     expect(text).not.toMatch(/route="[^"]*e2e-request/);

@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "@/db/schema";
+import { instrumentQueries } from "@/lib/db/instrument-queries";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
 import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
@@ -15,6 +16,8 @@ import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+instrumentQueries("postgresql");
 
 const logger = {
   logQuery(query: string) {

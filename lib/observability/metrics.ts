@@ -22,6 +22,13 @@ function create() {
       labelNames: ["route", "kind"] as const,
       registers: [registry],
     }),
+    dbQueryDuration: new Histogram({
+      name: "db_query_duration_seconds",
+      help: "Duration of SQL statements, by operation (driver round trip, rows included).",
+      labelNames: ["operation"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     dbQueries: new Counter({
       name: "db_queries_total",
       help: "SQL statements issued by the app, by operation.",

@@ -90,3 +90,18 @@ describe("logger redaction", () => {
     expect(lines[0]).toMatchObject({ email: "a@example.test", password: "[redacted]" });
   });
 });
+
+describe("database query metrics", () => {
+  it("times every statement by operation", async () => {
+    const { getDb } = await import("@/lib/db/client");
+    const { sql } = await import("drizzle-orm");
+    const read = async () =>
+      (await getMetrics().dbQueryDuration.get()).values.find(
+        (v) => v.metricName === "db_query_duration_seconds_count" && v.labels.operation === "select",
+      )?.value ?? 0;
+    const before = await read();
+    await getDb().execute(sql`select 1`);
+    await getDb().execute(sql`select 2`);
+    expect(await read()).toBe(before + 2);
+  });
+});
