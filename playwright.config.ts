@@ -7,6 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const dataDir = ".data-e2e";
+// A platform admin for the System page test; unique per run so a reused DATABASE_URL does not collide.
+process.env.E2E_OPS_EMAIL ??= `ops-${Date.now()}@example.test`;
 
 export default defineConfig({
   testDir: "./e2e",
@@ -41,6 +43,7 @@ export default defineConfig({
       APP_URL: baseURL,
       LOG_LEVEL: "warn",
       METRICS_TOKEN: "e2e-metrics-token-0123456789",
+      PLATFORM_ADMIN_EMAILS: process.env.E2E_OPS_EMAIL,
     },
   },
 });

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signUp, uniqueEmail } from "./fixtures";
 
 const METRICS_TOKEN = "e2e-metrics-token-0123456789"; // playwright.config.ts gives the server this token
 
@@ -29,4 +30,26 @@ test("health, readiness, request ids and the token-protected metrics endpoint", 
     // Label values are route patterns, never raw paths.
     expect(text).not.toMatch(/route="[^"]*e2e-request/);
   }).toPass({ timeout: 10_000 });
+});
+
+test("a platform admin sees live figures on the System page; anyone else gets a 404", async ({ page, browser }) => {
+  await page.goto("/sign-up");
+  await signUp(page, { name: "Oscar Ops", email: process.env.E2E_OPS_EMAIL! });
+  await expect(page.getByRole("heading", { level: 1, name: "Oscar Ops's workspace" })).toBeVisible();
+  await page.goto("/admin/system");
+  await expect(page.getByRole("heading", { level: 1, name: "System" })).toBeVisible();
+  await expect(page.getByText("Ready", { exact: true })).toBeVisible();
+  const requests = page.getByText("Requests (last hour)").locator("xpath=following-sibling::dd[1]");
+  await expect(requests).toHaveText(/^[1-9]\d*$/);
+  // The dashboard the admin just loaded is among the measured routes, by pattern.
+  await expect(page.getByRole("cell", { name: "/[org]", exact: true })).toBeVisible();
+  await expect(page.getByText("database").locator("xpath=..")).toContainText("ok");
+
+  const other = await browser.newContext();
+  const stranger = await other.newPage();
+  await stranger.goto("/sign-up");
+  await signUp(stranger, { name: "Sam", email: uniqueEmail("sam") });
+  await expect(stranger.getByRole("heading", { level: 1, name: "Sam's workspace" })).toBeVisible();
+  expect((await stranger.goto("/admin/system"))?.status()).toBe(404);
+  await other.close();
 });

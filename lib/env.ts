@@ -32,6 +32,11 @@ const schema = z.object({
   SMTP_URL: optionalString,
   EMAIL_FROM: z.string().default("Anatomy <no-reply@anatomy.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  // Comma-separated emails that are platform admins (operators: the System page), besides users.is_platform_admin.
+  PLATFORM_ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   // Bearer token for /api/metrics; without it the endpoint refuses every scrape.
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { users } from "@/db/schema";
 import { auth } from "@/lib/auth/auth";
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 export type CurrentUser = {
@@ -31,7 +32,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  return user ?? null;
+  if (!user) return null;
+  // Operators can be named in PLATFORM_ADMIN_EMAILS (bootstrap, no SQL needed) as well as flagged in the database.
+  return { ...user, isPlatformAdmin: user.isPlatformAdmin || getEnv().PLATFORM_ADMIN_EMAILS.includes(user.email.toLowerCase()) };
 });
 
 /** For server actions and route handlers: the signed-in user or an `unauthenticated` AppError. */

@@ -18,7 +18,9 @@ export function instrumentQueries(system: "postgresql"): void {
   const tracer = trace.getTracer("anatomy-db");
   proto.queryWithCache = function (queryString, params, query) {
     const operation = sqlOperation(queryString);
+    const metrics = getMetrics();
     const started = performance.now();
+    metrics.dbQueriesInFlight.inc();
     return tracer.startActiveSpan(
       `db ${operation}`,
       { kind: SpanKind.CLIENT, attributes: { "db.system": system, "db.operation.name": operation } },
@@ -30,7 +32,8 @@ export function instrumentQueries(system: "postgresql"): void {
           throw error;
         } finally {
           span.end();
-          getMetrics().dbQueryDuration.observe({ operation }, (performance.now() - started) / 1000);
+          metrics.dbQueriesInFlight.dec();
+          metrics.dbQueryDuration.observe({ operation }, (performance.now() - started) / 1000);
         }
       },
     );

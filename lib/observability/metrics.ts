@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 // One registry per process, on globalThis: Next loads instrumentation.ts, route handlers and pages as separate
 // module graphs, and they must all write to (and /api/metrics read from) the same metrics.
@@ -27,6 +27,11 @@ function create() {
       help: "Duration of SQL statements, by operation (driver round trip, rows included).",
       labelNames: ["operation"] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    dbQueriesInFlight: new Gauge({
+      name: "db_client_queries_in_flight",
+      help: "SQL statements currently waiting for the database (compare with DATABASE_POOL_MAX).",
       registers: [registry],
     }),
     dbQueries: new Counter({

@@ -17,6 +17,8 @@ export async function registerNode(): Promise<void> {
     const { registerOTel } = await import("@vercel/otel");
     const { RequestMetricsSpanProcessor } = await import("@/lib/observability/request-spans");
     registerOTel({ serviceName: env.OTEL_SERVICE_NAME, spanProcessors: ["auto", new RequestMetricsSpanProcessor()] });
+    const { startSystemSampler } = await import("@/lib/observability/system-overview");
+    startSystemSampler();
   }
 
   const handle = getDbHandle();

@@ -1,0 +1,154 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Logo } from "@/components/logo";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requireUserOrRedirect } from "@/lib/auth/current-user";
+import { getSystemOverview } from "@/lib/observability/system-overview";
+import { AutoRefresh } from "./auto-refresh";
+
+export const metadata: Metadata = { title: "System" };
+
+const number = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
+const ms = (v: number | null) => (v === null ? "—" : `${number.format(v)} ms`);
+const mb = (bytes: number) => `${number.format(bytes / 1024 / 1024)} MB`;
+const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: "UTC" });
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm">
+      <dt className="text-xs font-medium text-zinc-500">{label}</dt>
+      <dd className="mt-1 text-2xl font-semibold text-zinc-900">{value}</dd>
+      {hint ? <dd className="mt-0.5 text-xs text-zinc-500">{hint}</dd> : null}
+    </div>
+  );
+}
+
+/** Platform admins only: this instance's health at a glance. */
+export default async function SystemPage() {
+  const user = await requireUserOrRedirect("/admin/system");
+  if (!user.isPlatformAdmin) notFound();
+  const o = await getSystemOverview();
+  const peak = Math.max(1, ...o.series.map((s) => s.requests));
+  return (
+    <div className="min-h-dvh">
+      <header className="border-b border-zinc-200 bg-white">
+        <div className="mx-auto flex h-16 max-w-5xl items-center justify-between gap-4 px-4 sm:px-6">
+          <Logo href="/app" />
+          <Link href="/app" className="text-sm font-medium text-zinc-600 hover:text-zinc-900">Back to the app</Link>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:px-6 sm:py-8">
+        <AutoRefresh seconds={10} />
+        <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h1 className="text-2xl font-bold tracking-tight text-zinc-900">System</h1>
+            <p className="mt-1 text-sm text-zinc-600">
+              This instance, last {o.windowMinutes} min · refreshes every 10 s · the fleet view is the Grafana dashboard in ops/.
+            </p>
+          </div>
+          <Badge tone={o.readiness.ready ? "green" : "red"}>{o.readiness.ready ? "Ready" : o.readiness.shuttingDown ? "Draining" : "Not ready"}</Badge>
+        </div>
+        {o.instrumentation ? null : (
+          <Alert tone="warning" className="mb-6">Instrumentation is off (ANATOMY_INSTRUMENTATION=0): request figures stay at zero.</Alert>
+        )}
+        <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+          <Stat label="Requests (last hour)" value={number.format(o.requests)} hint={`${number.format(o.requestsPerMinute)} per minute`} />
+          <Stat label="Error rate (5xx)" value={o.errorRate === null ? "—" : `${number.format(o.errorRate * 100)} %`} hint={`${o.serverErrors} failed`} />
+          <Stat label="DB queries per minute" value={number.format(o.db.queriesPerMinute)} hint={`p95 ${ms(o.db.p95Ms)}`} />
+          <Stat
+            label="DB queries in flight"
+            value={String(o.db.inFlight)}
+            hint={o.db.poolMax ? `pool of ${o.db.poolMax} (${o.db.driver})` : `embedded ${o.db.driver}`}
+          />
+        </dl>
+
+        <Card className="mt-6">
+          <CardHeader title="Requests over the last hour" description="Per 30-second interval; red is 5xx." />
+          <CardBody>
+            {o.series.length === 0 ? (
+              <p className="text-sm text-zinc-500">Collecting: the first interval completes 30 seconds after start.</p>
+            ) : (
+              <div className="flex h-32 items-stretch gap-px" role="img" aria-label={`Requests per interval, peak ${peak}`}>
+                {o.series.map((s) => (
+                  <div key={s.at} className="flex h-full flex-1 flex-col justify-end" title={`${time.format(s.at)} UTC: ${s.requests} requests, ${s.serverErrors} errors`}>
+                    <div className="bg-red-500" style={{ height: `${(s.serverErrors / peak) * 100}%` }} />
+                    <div className="min-h-px bg-indigo-500" style={{ height: `${((s.requests - s.serverErrors) / peak) * 100}%` }} />
+                  </div>
+                ))}
+              </div>
+            )}
+          </CardBody>
+        </Card>
+
+        <Card className="mt-6">
+          <CardHeader title="Slowest routes" description="Since this instance started, by p95 latency." />
+          {o.slowestRoutes.length === 0 ? (
+            <EmptyState title="No requests measured yet" />
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <thead className="border-b border-zinc-100 text-xs text-zinc-500">
+                  <tr>
+                    <th scope="col" className="px-5 py-2 font-medium">Route</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Requests</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Avg</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">p95</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">5xx</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100">
+                  {o.slowestRoutes.map((r) => (
+                    <tr key={r.route}>
+                      <td className="px-5 py-2 font-mono text-xs whitespace-nowrap text-zinc-800">{r.route}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{r.count}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{ms(r.avgMs)}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{ms(r.p95Ms)}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{r.errorCount}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+
+        <div className="mt-6 grid gap-6 lg:grid-cols-2">
+          <Card>
+            <CardHeader title="Readiness checks" />
+            <ul className="divide-y divide-zinc-100">
+              {Object.entries(o.readiness.checks).map(([name, check]) => (
+                <li key={name} className="flex items-center justify-between gap-3 px-5 py-3 text-sm">
+                  <span className="font-medium text-zinc-800">{name}</span>
+                  <span className="flex items-center gap-2">
+                    <span className="tabular-nums text-zinc-500">{check.latencyMs} ms</span>
+                    <Badge tone={check.status === "ok" ? "green" : "red"}>{check.status}</Badge>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <Card>
+            <CardHeader title="Process" />
+            <dl className="divide-y divide-zinc-100 text-sm">
+              {[
+                ["Uptime", `${number.format(o.process.uptimeSeconds / 60)} min`],
+                ["Resident memory", mb(o.process.rssBytes)],
+                ["Heap used", mb(o.process.heapUsedBytes)],
+              ].map(([k, v]) => (
+                <div key={k} className="flex justify-between gap-3 px-5 py-3">
+                  <dt className="text-zinc-600">{k}</dt>
+                  <dd className="tabular-nums text-zinc-900">{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+        </div>
+        <p className="mt-6 text-xs text-zinc-500">Cache, job and outbox figures join this page when those subsystems land.</p>
+      </main>
+    </div>
+  );
+}
