@@ -72,9 +72,15 @@ const substitute = (expr) =>
   expr
     .replace(/\$__(rate_interval|interval|range)\b/g, "5m")
     .replace(/\$\{(\w+)(:\w+)?\}|\$(\w+)/g, "x");
-const rules = exprs.map((e, i) => `      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(substitute(e.expr))}`);
+const rules = exprs.map(
+  (e, i) => `      # ${e.panel} (${e.ref})\n      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(substitute(e.expr))}`,
+);
 fs.writeFileSync(out, `groups:\n  - name: dashboard\n    rules:\n${rules.join("\n")}\n`);
 console.log(`  valid JSON, schemaVersion ${dashboard.schemaVersion}, ${exprs.length} queries`);
 EOF
-promtool check rules "$work/dashboard-queries.yml" >/dev/null
+if ! promtool check rules "$work/dashboard-queries.yml"; then
+  echo "error: a dashboard query does not parse; the queries as checked, with their panels:" >&2
+  cat -n "$work/dashboard-queries.yml" >&2
+  exit 1
+fi
 echo "  SUCCESS: every dashboard query parses"
