@@ -12,11 +12,14 @@ export async function registerNode(): Promise<void> {
   assertProductionConfig(env);
 
   if (env.ANATOMY_INSTRUMENTATION === "1") {
-    // Traces: exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set ("auto"); request spans also feed the
-    // Prometheus request metrics and the access log (lib/observability/request-spans.ts).
+    // Traces: exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; request spans also feed the Prometheus
+    // request metrics and the access log (lib/observability/request-spans.ts).
     const { registerOTel } = await import("@vercel/otel");
     const { RequestMetricsSpanProcessor } = await import("@/lib/observability/request-spans");
-    registerOTel({ serviceName: env.OTEL_SERVICE_NAME, spanProcessors: ["auto", new RequestMetricsSpanProcessor()] });
+    // "auto" adds @vercel/otel's OTLP exporter, which would otherwise post to localhost:4318 even when nothing is
+    // configured: only with an endpoint. Request metrics and the access log never depend on exporting.
+    const exporters = env.OTEL_EXPORTER_OTLP_ENDPOINT ? (["auto"] as const) : [];
+    registerOTel({ serviceName: env.OTEL_SERVICE_NAME, spanProcessors: [...exporters, new RequestMetricsSpanProcessor()] });
     const { startSystemSampler } = await import("@/lib/observability/system-overview");
     startSystemSampler();
   }
