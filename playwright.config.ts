@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // The e2e suite runs against the built app (`next build && next start`), in embedded mode unless DATABASE_URL is set
-// (then against that Postgres, migrated first). The dev mailbox stays on either way (ANATOMY_EMBEDDED=1, no SMTP).
+// (then against that Postgres, migrated first). The dev mailbox stays on either way (ANATOMY_DEV_MAILBOX=1, no SMTP).
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
@@ -39,6 +39,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       ANATOMY_EMBEDDED: "1",
+      ANATOMY_DEV_MAILBOX: "1",
       ANATOMY_DATA_DIR: dataDir,
       APP_URL: baseURL,
       LOG_LEVEL: "warn",

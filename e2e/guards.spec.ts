@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signUp, uniqueEmail } from "./fixtures";
+import { login, PASSWORD, signUp, uniqueEmail } from "./fixtures";
 
 test("wrong password and malformed input get clear messages, not errors", async ({ page }) => {
   await page.goto("/sign-in");
@@ -47,4 +47,29 @@ test("other organizations and malformed ids are a 404, never a 500", async ({ pa
   }
   const badCursor = await page.goto(`${orgA}/projects?view=archived&cursor=%%%`);
   expect(badCursor?.status()).toBe(200);
+});
+
+test("changing the password signs out the other sessions but keeps this one", async ({ page, browser }) => {
+  const email = uniqueEmail("rotator");
+  await page.goto("/sign-up");
+  await signUp(page, { name: "Rita", email });
+  await expect(page.getByRole("heading", { level: 1, name: "Rita's workspace" })).toBeVisible();
+  const orgPath = new URL(page.url()).pathname;
+
+  const laptop = await browser.newContext();
+  const other = await laptop.newPage();
+  await login(other, email);
+  await expect(other).toHaveURL(new RegExp(`${orgPath}$`));
+
+  await page.goto(`${orgPath}/settings`);
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed. Your other sessions were signed out.")).toBeVisible();
+
+  await page.goto(orgPath);
+  await expect(page.getByRole("heading", { level: 1, name: "Rita's workspace" })).toBeVisible();
+  await other.goto(orgPath);
+  await expect(other).toHaveURL(/\/sign-in/);
+  await laptop.close();
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signUp, uniqueEmail } from "./fixtures";
+import { linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
 
 const METRICS_TOKEN = "e2e-metrics-token-0123456789"; // playwright.config.ts gives the server this token
 
@@ -35,6 +35,11 @@ test("health, readiness, request ids and the token-protected metrics endpoint", 
 test("a platform admin sees live figures on the System page; anyone else gets a 404", async ({ page, browser }) => {
   await page.goto("/sign-up");
   await signUp(page, { name: "Oscar Ops", email: process.env.E2E_OPS_EMAIL! });
+  await expect(page.getByRole("heading", { level: 1, name: "Oscar Ops's workspace" })).toBeVisible();
+  // Being listed in PLATFORM_ADMIN_EMAILS counts only once the address is verified.
+  expect((await page.goto("/admin/system"))?.status()).toBe(404);
+  await page.goto(await linkFromMailbox(page, process.env.E2E_OPS_EMAIL!, "Verify your email"));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Oscar Ops's workspace" })).toBeVisible();
   await page.goto("/admin/system");
   await expect(page.getByRole("heading", { level: 1, name: "System" })).toBeVisible();

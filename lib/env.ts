@@ -24,6 +24,8 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   ANATOMY_EMBEDDED: flag,
   ANATOMY_DATA_DIR: z.string().default(".data"),
+  // Shows outgoing mail at /dev/mailbox in a production build run embedded (e2e tests, demos). Anyone can read it.
+  ANATOMY_DEV_MAILBOX: flag,
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -55,6 +57,8 @@ export type Env = z.infer<typeof schema> & {
   dataDir: string;
   /** True when services run in-process (PGlite, dev mailbox): dev, tests, or an explicit ANATOMY_EMBEDDED=1. */
   isEmbedded: boolean;
+  /** Whether APP_URL was given (its default only suits local development). */
+  hasAppUrl: boolean;
 };
 
 export class ConfigError extends Error {
@@ -75,6 +79,7 @@ function load(): Env {
     isBuild: process.env.NEXT_PHASE === "phase-production-build",
     dataDir: path.resolve(raw.ANATOMY_DATA_DIR),
     isEmbedded: !isProduction || raw.ANATOMY_EMBEDDED,
+    hasAppUrl: Boolean(process.env.APP_URL?.trim()),
   };
 }
 
@@ -101,6 +106,8 @@ export function assertProductionConfig(env: Env = getEnv()): void {
     !env.AUTH_SECRET && "AUTH_SECRET",
     // Verification, reset and invitation links travel by email: without a transport, sign-up cannot complete.
     !env.SMTP_URL && "SMTP_URL",
+    // Links in emails are built from it; the localhost default would send users nowhere.
+    !env.hasAppUrl && "APP_URL",
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(

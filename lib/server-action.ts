@@ -2,15 +2,12 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
 import { isAppError } from "@/lib/errors";
-import { logger } from "@/lib/observability/logger";
-import { getRequestId } from "@/lib/observability/request-context";
+import { getRequestId, getRequestLogger } from "@/lib/observability/request-context";
 
 export type ActionState<T = undefined> =
   | { ok: true; data: T; message?: string }
   | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
   | null;
-
-const log = logger.child({ module: "actions" });
 
 /** Form fields as a plain object; React's internal `$ACTION_*` fields are dropped. Services validate it with zod. */
 export function formToObject(form: FormData | undefined | null): Record<string, unknown> {
@@ -27,7 +24,8 @@ export async function toActionError(error: unknown, name: string, userId?: strin
   unstable_rethrow(error); // redirect(), notFound() and friends are control flow, not failures.
   if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
   const requestId = await getRequestId();
-  log.error({ err: error, action: name, requestId, userId }, "server action failed");
+  const log = await getRequestLogger("actions", { userId });
+  log.error({ err: error, action: name }, "server action failed");
   return { ok: false, error: `Something went wrong (ref ${requestId}).` };
 }
 

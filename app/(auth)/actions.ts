@@ -5,16 +5,15 @@ import { redirect } from "next/navigation";
 import { registerUser, requestPasswordReset, resetPassword, verifyEmail } from "@/lib/auth/account";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { requireUser } from "@/lib/auth/current-user";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { signInInput, tokenSchema } from "@/lib/auth/schemas";
 import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/orgs/invitations";
 import { formToObject, toActionError, type ActionState } from "@/lib/server-action";
 import { z } from "zod";
 
-/** Only same-site relative paths: a crafted callbackUrl must not turn sign-in into an open redirect. */
-function safeCallbackUrl(value: unknown, fallback: string): string {
-  return typeof value === "string" && /^\/(?!\/|\\)/.test(value) ? value : fallback;
-}
+// A crafted callbackUrl must not turn sign-in into an open redirect.
+const safeCallbackUrl = safeRedirectPath;
 
 export async function signInAction(_: ActionState, form: FormData): Promise<ActionState> {
   const input = formToObject(form);

@@ -237,7 +237,7 @@ describe("authenticateWithPassword", () => {
   it("returns the user (without the hash) for the right password, matching the email case-insensitively", async () => {
     const { userId, email, name } = await register();
     const user = await authenticateWithPassword({ email: `  ${email.toUpperCase()}  `, password: PASSWORD });
-    expect(user).toEqual({ id: userId, email, name });
+    expect(user).toEqual({ id: userId, email, name, sessionVersion: 1 });
   });
 
   it("returns null for a wrong password, an unknown email, or malformed input", async () => {

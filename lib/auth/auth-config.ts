@@ -9,11 +9,16 @@ export const authBaseConfig = {
   providers: [],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        // The version this token was issued under (lib/auth/session-version.ts); adapter users carry the column too.
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 1;
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      (session as { sessionVersion?: unknown }).sessionVersion = token.sv;
       return session;
     },
   },

@@ -24,7 +24,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       authorize: async (credentials) => {
         const user = await authenticateWithPassword(credentials);
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        return user ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
       },
     }),
   ];
@@ -45,8 +45,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       // A user created through OAuth gets a first organization, as a password sign-up does.
       async createUser({ user }) {
         if (!user.id) return;
-        await createOrganization({ ownerId: user.id, name: `${user.name ?? "My"}'s workspace` });
-        log.info({ userId: user.id }, "oauth user created");
+        // Never let this fail the sign-in: the account must still be linked. Without an org, /app offers to create one.
+        try {
+          const owner = (user.name ?? "My").slice(0, 45);
+          await createOrganization({ ownerId: user.id, name: `${owner}'s workspace` });
+          log.info({ userId: user.id }, "oauth user created");
+        } catch (error) {
+          log.error({ err: error, userId: user.id }, "could not create the first organization of an oauth user");
+        }
       },
     },
     logger: {

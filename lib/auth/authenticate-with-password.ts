@@ -11,10 +11,10 @@ export async function authenticateWithPassword(credentials: unknown, db: Db = ge
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
+    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(sql`lower(${users.email})`, email))
     .limit(1);
   const ok = await verifyPassword(user?.passwordHash, password);
-  return ok && user ? { id: user.id, email: user.email, name: user.name } : null;
+  return ok && user ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
 }

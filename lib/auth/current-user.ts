@@ -7,6 +7,7 @@ import { auth } from "@/lib/auth/auth";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { isSessionCurrent } from "@/lib/auth/session-version";
 
 export type CurrentUser = {
   id: string;
@@ -28,13 +29,18 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
       name: users.name,
       emailVerified: users.emailVerified,
       isPlatformAdmin: users.isPlatformAdmin,
+      sessionVersion: users.sessionVersion,
     })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  if (!user) return null;
+  // A deleted user, or a token from before a password change/reset ("sign out everywhere"), is signed out.
+  if (!user || !isSessionCurrent((session as { sessionVersion?: unknown }).sessionVersion, user.sessionVersion)) return null;
+  const { sessionVersion: _version, ...current } = user;
   // Operators can be named in PLATFORM_ADMIN_EMAILS (bootstrap, no SQL needed) as well as flagged in the database.
-  return { ...user, isPlatformAdmin: user.isPlatformAdmin || getEnv().PLATFORM_ADMIN_EMAILS.includes(user.email.toLowerCase()) };
+  // Only once the address is verified, or whoever signs up first with that email would become an operator.
+  const isListedOperator = Boolean(current.emailVerified) && getEnv().PLATFORM_ADMIN_EMAILS.includes(current.email.toLowerCase());
+  return { ...current, isPlatformAdmin: current.isPlatformAdmin || isListedOperator };
 });
 
 /** For server actions and route handlers: the signed-in user or an `unauthenticated` AppError. */

@@ -11,10 +11,13 @@ export type EmailMessage = { to: string; subject: string; text: string; html: st
 
 let smtp: Transporter | undefined;
 
-/** Whether mail is kept in the dev mailbox (/dev/mailbox) instead of being sent. Embedded mode without SMTP only. */
+/**
+ * Whether mail is kept in the dev mailbox (/dev/mailbox) instead of being sent: without SMTP, in development and
+ * tests, or in a production build only when ANATOMY_DEV_MAILBOX=1 asks for it (the page is readable by anyone).
+ */
 export function isDevMailboxEnabled(): boolean {
   const env = getEnv();
-  return !env.SMTP_URL && env.isEmbedded;
+  return !env.SMTP_URL && (!env.isProduction || (env.ANATOMY_EMBEDDED && env.ANATOMY_DEV_MAILBOX));
 }
 
 /**
@@ -30,7 +33,7 @@ export async function sendEmail(message: EmailMessage): Promise<void> {
     return;
   }
   if (!isDevMailboxEnabled()) {
-    throw new Error("No email transport configured: set SMTP_URL.");
+    throw new Error("No email transport configured: set SMTP_URL (or ANATOMY_DEV_MAILBOX=1 for an embedded demo).");
   }
   await getDb().insert(mailMessages).values(message);
   log.info({ to: message.to, subject: message.subject }, "email stored in dev mailbox (/dev/mailbox)");

@@ -1,6 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
+import { logger } from "@/lib/observability/logger";
+
+const log = logger.child({ module: "readiness" });
 
 type CheckResult = { status: "ok" | "fail"; latencyMs: number; error?: string };
 export type Readiness = { ready: boolean; shuttingDown: boolean; checks: Record<string, CheckResult> };
@@ -30,6 +33,7 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<
   } catch (error) {
     // Only the error's class of problem goes out: connection strings never do.
     const message = error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/\S+/g, "[url]") : "failed";
+    log.warn({ err: error }, "readiness check failed");
     return { status: "fail", latencyMs: Math.round(performance.now() - started), error: message.slice(0, 200) };
   } finally {
     clearTimeout(timer);

@@ -110,9 +110,9 @@ export type SystemOverview = {
 };
 
 export async function getSystemOverview(): Promise<SystemOverview> {
-  await takeSnapshot();
+  // "Now" is read live but not stored: the stored snapshots stay one per SAMPLE_MS, so the chart's bars are even.
   const snapshots = store.__anatomySnapshots ?? [];
-  const now = snapshots.at(-1)!;
+  const now: Snapshot = { at: Date.now(), ...(await readTotals()) };
   const since = snapshots.find((s) => s.at >= now.at - WINDOW_MS) ?? now;
   const minutes = Math.max((now.at - since.at) / 60_000, 1 / 60);
   const requests = now.requests - since.requests;

@@ -72,6 +72,17 @@ describe("query plans", () => {
     expect(
       await plan(db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.orgId, org.id), eq(tasks.projectId, project.id))).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(25)),
     ).toMatch(/tasks_project_created_idx|tasks_project_status_created_idx/);
+    // A later page starts inside the index at the cursor (a row comparison in the Index Cond), not by filtering.
+    const later = await plan(
+      db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.projectId, project.id), sql`(${tasks.createdAt}, ${tasks.id}) < ('2030-01-01 00:00:00+00'::timestamptz, '00000000-0000-0000-0000-000000000000'::uuid)`))
+        .orderBy(desc(tasks.createdAt), desc(tasks.id))
+        .limit(25),
+    );
+    expect(later).toMatch(/tasks_project_created_idx/);
+    expect(later).toMatch(/Index Cond:.*ROW\(created_at, id\) </);
     expect(
       await plan(db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.projectId, project.id), eq(tasks.status, "done"))).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(25)),
     ).toMatch(/tasks_project_status_created_idx/);

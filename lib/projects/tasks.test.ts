@@ -94,3 +94,17 @@ describe("archived projects", () => {
     expect(page.items[0]?.status).toBe("done");
   });
 });
+
+describe("forged cursors", () => {
+  it.each(["1|00000000-0000-0000-0000-000000000000", "foo 1|x", "2026-01-01 00:00:00+00|------------------------------------", "||"])(
+    "rejects %j with invalid_input, never a database error",
+    async (raw) => {
+      const { org, owner } = await createOrgWithRoles();
+      const project = await createProjectFor(org.id, owner.id);
+      const cursor = Buffer.from(raw).toString("base64url");
+      await expect(
+        listTasks({ actor: { userId: owner.id }, orgId: org.id, projectId: project.id, filters: { cursor } }),
+      ).rejects.toMatchObject({ code: "invalid_input" });
+    },
+  );
+});

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { getOAuthProviders } from "@/lib/env";
 import { signInWithProviderAction } from "../actions";
 import { SignInForm } from "./sign-in-form";
@@ -15,7 +16,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function SignInPage({ searchParams }: Props) {
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
-  if (await getCurrentUser()) redirect(callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/app");
+  if (await getCurrentUser()) redirect(safeRedirectPath(callbackUrl, "/app"));
   const oauth = getOAuthProviders();
   const providers = [oauth.github && { id: "github", label: "GitHub" }, oauth.google && { id: "google", label: "Google" }].filter(
     (p): p is { id: string; label: string } => Boolean(p),

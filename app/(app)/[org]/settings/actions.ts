@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { changePassword, updateProfile } from "@/lib/auth/account";
+import { signIn } from "@/lib/auth/auth";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import { runAction, type ActionState } from "@/lib/server-action";
 
@@ -14,7 +15,16 @@ export async function updateProfileAction(_: ActionState<unknown>, form: FormDat
 }
 
 export async function changePasswordAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
-  return runAction("changePassword", form, (user, input) => changePassword({ userId: user.id, input }), "Password changed.");
+  return runAction(
+    "changePassword",
+    form,
+    async (user, input) => {
+      await changePassword({ userId: user.id, input });
+      // The change revoked every session, this one included: issue this browser a fresh one.
+      await signIn("credentials", { email: user.email, password: input.newPassword, redirect: false });
+    },
+    "Password changed. Your other sessions were signed out.",
+  );
 }
 
 export async function updateOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
