@@ -105,3 +105,18 @@ describe("database query metrics", () => {
     expect(await read()).toBe(before + 2);
   });
 });
+
+describe("logged errors", () => {
+  it("never carry a failed query's parameters", () => {
+    const { logger, lines } = captureLogger();
+    const error = Object.assign(new Error("Failed query: update users set password_hash = $1 where email = $2\nparams: $argon2id$v=19$abc,victim@example.test"), {
+      params: ["$argon2id$v=19$abc", "victim@example.test"],
+    });
+    logger.error({ err: new Error("wrapper", { cause: error }) }, "server action failed");
+    logger.error({ err: error }, "server action failed");
+    const output = JSON.stringify(lines);
+    expect(output).not.toContain("victim@example.test");
+    expect(output).not.toContain("argon2id");
+    expect(output).toContain("Failed query: update users");
+  });
+});
