@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { changePassword, updateProfile } from "@/lib/auth/account";
 import { signIn } from "@/lib/auth/auth";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import { runAction, type ActionState } from "@/lib/server-action";
 
@@ -15,16 +16,16 @@ export async function updateProfileAction(_: ActionState<unknown>, form: FormDat
 }
 
 export async function changePasswordAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
-  return runAction(
-    "changePassword",
-    form,
-    async (user, input) => {
-      await changePassword({ userId: user.id, input });
-      // The change revoked every session, this one included: issue this browser a fresh one.
-      await signIn("credentials", { email: user.email, password: input.newPassword, redirect: false });
-    },
-    "Password changed. Your other sessions were signed out.",
-  );
+  return runAction("changePassword", form, async (user, input) => {
+    await changePassword({ userId: user.id, input });
+    // The change revoked every session, this one included: sign this browser in again, which redirects back here.
+    const back = safeRedirectPath(input.path, "/app");
+    await signIn("credentials", {
+      email: user.email,
+      password: input.newPassword,
+      redirectTo: `${back}${back.includes("?") ? "&" : "?"}password=changed`,
+    });
+  });
 }
 
 export async function updateOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {

@@ -13,13 +13,16 @@ type Props = { params: Promise<{ org: string }>; searchParams: Promise<Record<st
 
 export default async function SettingsPage({ params, searchParams }: Props) {
   const { org: slug } = await params;
-  const saved = (await searchParams).saved === "1";
+  const query = await searchParams;
+  const saved = query.saved === "1";
+  const passwordChanged = query.password === "changed";
   const user = await requireUserOrRedirect(`/${slug}/settings`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   return (
     <>
       <PageHeader title="Settings" description={can(role, "org:update") ? "Your account, and this organization." : "Your account."} />
       {saved ? <Alert tone="success" className="mb-6">Organization saved.</Alert> : null}
+      {passwordChanged ? <Alert tone="success" className="mb-6">Password changed. Your other sessions were signed out.</Alert> : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Profile" />
@@ -27,7 +30,7 @@ export default async function SettingsPage({ params, searchParams }: Props) {
         </Card>
         <Card>
           <CardHeader title="Password" />
-          <CardBody><PasswordForm /></CardBody>
+          <CardBody><PasswordForm path={`/${org.slug}/settings`} /></CardBody>
         </Card>
         {can(role, "org:update") ? (
           <Card className="lg:col-span-2">

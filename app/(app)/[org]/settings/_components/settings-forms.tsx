@@ -13,9 +13,10 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
   );
 }
 
-export function PasswordForm() {
+export function PasswordForm({ path }: { path: string }) {
   return (
     <ActionForm action={changePasswordAction} resetOnSuccess className="space-y-4">
+      <input type="hidden" name="path" value={path} />
       <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required />
       <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 8 characters." required />
       <SubmitButton pendingText="Saving…">Change password</SubmitButton>
