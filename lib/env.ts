@@ -112,7 +112,7 @@ export function assertProductionConfig(env: Env = getEnv()): void {
   if (missing.length > 0) {
     throw new ConfigError(
       `Missing required configuration: ${missing.join(", ")}. Set ${missing.join(", ")}, or set ANATOMY_EMBEDDED=1 ` +
-        "to run with the embedded database, a generated secret and the dev mailbox (single-machine demos only).",
+        "to run with the embedded database and a generated secret (single-machine demos only).",
     );
   }
 }
