@@ -45,6 +45,10 @@ const schema = z.object({
   // Read by @vercel/otel itself; validated here so a typo fails at start. Unset: traces are not exported.
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_SERVICE_NAME: z.string().default("anatomy"),
+  OTEL_TRACES_SAMPLER: z
+    .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: optionalString,
   // 0 turns metrics and tracing off (the instrumentation-overhead benchmark compares both).
   ANATOMY_INSTRUMENTATION: z.enum(["0", "1"]).default("1"),
   // Seconds /api/ready answers 503 after SIGTERM before the process exits, so load balancers drain it first.

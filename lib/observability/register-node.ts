@@ -19,7 +19,12 @@ export async function registerNode(): Promise<void> {
     // "auto" adds @vercel/otel's OTLP exporter, which would otherwise post to localhost:4318 even when nothing is
     // configured: only with an endpoint. Request metrics and the access log never depend on exporting.
     const exporters = env.OTEL_EXPORTER_OTLP_ENDPOINT ? (["auto"] as const) : [];
-    registerOTel({ serviceName: env.OTEL_SERVICE_NAME, spanProcessors: [...exporters, new RequestMetricsSpanProcessor()] });
+    const { RecordAllSampler, samplerFromEnv } = await import("@/lib/observability/record-all-sampler");
+    registerOTel({
+      serviceName: env.OTEL_SERVICE_NAME,
+      spanProcessors: [...exporters, new RequestMetricsSpanProcessor()],
+      traceSampler: new RecordAllSampler(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
+    });
     const { startSystemSampler } = await import("@/lib/observability/system-overview");
     startSystemSampler();
   }
