@@ -224,3 +224,24 @@ describe("getOrgStats", () => {
     });
   });
 });
+
+describe("listProjects paging", () => {
+  it("pages newest first with keyset cursors, without gaps or repeats, and rejects a forged cursor", async () => {
+    const { org, actors } = await createOrgWithRoles();
+    const names: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      names.push(`P${i}`);
+      await createProject({ actor: actors.owner, input: { orgId: org.id, name: `P${i}` } });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const items = await listProjects({ actor: actors.member, orgId: org.id, cursor, limit: 2 });
+      seen.push(...items.map((p) => p.name));
+      if (items.length < 2) break;
+      cursor = items.at(-1)!.cursor;
+    }
+    expect(seen).toEqual([...names].reverse());
+    await expect(listProjects({ actor: actors.member, orgId: org.id, cursor: "bm9wZQ" })).rejects.toMatchObject({ code: "invalid_input" });
+  });
+});

@@ -5,6 +5,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
+import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
 import { archiveProjectInput, createProjectInput, renameProjectInput } from "@/lib/projects/schemas";
 
@@ -78,29 +79,48 @@ export type ProjectSummary = {
   createdAt: Date;
   taskCount: number;
   openTaskCount: number;
+  /** Keyset cursor that continues the list after this project. */
+  cursor: string;
 };
 
-/** The org's projects with their task counts, in one query whatever the number of projects. */
+export const PROJECT_PAGE_SIZE = 50;
+
+/**
+ * A page of the org's projects, newest first, with their task counts: one query whatever the page size (the counts
+ * are per-row subqueries on tasks_project_created_idx, bounded by the page). Keyset-paged by `cursor`.
+ */
 export async function listProjects(
-  { actor, orgId, archived = false }: { actor: Actor; orgId: string; archived?: boolean },
+  {
+    actor,
+    orgId,
+    archived = false,
+    cursor,
+    limit = PROJECT_PAGE_SIZE,
+  }: { actor: Actor; orgId: string; archived?: boolean; cursor?: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ProjectSummary[]> {
   await requirePermission(actor, orgId, "project:read", db);
-  return db
+  const conditions = [eq(projects.orgId, orgId), archived ? isNotNull(projects.archivedAt) : isNull(projects.archivedAt)];
+  if (cursor) {
+    const c = decodeCursor(cursor);
+    conditions.push(sql`(${projects.createdAt}, ${projects.id}) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
+  }
+  const rows = await db
     .select({
       id: projects.id,
       name: projects.name,
       archivedAt: projects.archivedAt,
       createdAt: projects.createdAt,
-      taskCount: sql<number>`count(${tasks.id})::int`,
-      openTaskCount: sql<number>`count(${tasks.id}) filter (where ${tasks.status} <> 'done')::int`,
+      createdAtText: sql<string>`${projects.createdAt}::text`,
+      // Written out: drizzle leaves column names unqualified inside sql``, which would bind "id" to tasks here.
+      taskCount: sql<number>`(select count(*)::int from tasks t where t.project_id = "projects"."id")`,
+      openTaskCount: sql<number>`(select count(*)::int from tasks t where t.project_id = "projects"."id" and t.status <> 'done')`,
     })
     .from(projects)
-    .leftJoin(tasks, eq(tasks.projectId, projects.id))
-    .where(and(eq(projects.orgId, orgId), archived ? isNotNull(projects.archivedAt) : isNull(projects.archivedAt)))
-    .groupBy(projects.id)
+    .where(and(...conditions))
     .orderBy(desc(projects.createdAt), desc(projects.id))
-    .limit(200);
+    .limit(Math.min(Math.max(limit, 1), 200));
+  return rows.map(({ createdAtText, ...p }) => ({ ...p, cursor: encodeCursor(createdAtText, p.id) }));
 }
 
 export async function getProjectOrThrow(

@@ -1,13 +1,16 @@
 import { FolderKanban } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { can } from "@/lib/orgs/permissions";
-import { listProjects } from "@/lib/projects/projects";
+import { isAppError } from "@/lib/errors";
+import { listProjects, PROJECT_PAGE_SIZE } from "@/lib/projects/projects";
 import { cn } from "@/lib/utils";
 import { PageHeader } from "../_components/page-header";
 import { CreateProjectForm } from "./_components/create-project-form";
@@ -19,11 +22,22 @@ type Props = { params: Promise<{ org: string }>; searchParams: Promise<Record<st
 
 export default async function ProjectsPage({ params, searchParams }: Props) {
   const { org: slug } = await params;
-  const archived = (await searchParams).view === "archived";
+  const query = await searchParams;
+  const archived = query.view === "archived";
+  const cursor = typeof query.cursor === "string" ? query.cursor : undefined;
   const user = await requireUserOrRedirect(`/${slug}/projects`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
-  const projects = await listProjects({ actor: { userId: user.id }, orgId: org.id, archived });
   const path = `/${org.slug}/projects`;
+  // One extra row tells whether there is a next page.
+  const rows = await listProjects({ actor: { userId: user.id }, orgId: org.id, archived, cursor, limit: PROJECT_PAGE_SIZE + 1 }).catch(
+    (error) => {
+      if (isAppError(error) && error.code === "invalid_input") return null;
+      throw error;
+    },
+  );
+  const projects = (rows ?? []).slice(0, PROJECT_PAGE_SIZE);
+  const nextCursor = rows && rows.length > PROJECT_PAGE_SIZE ? projects.at(-1)?.cursor : undefined;
+  const viewQuery = archived ? "view=archived&" : "";
   const canManage = can(role, "project:update");
   return (
     <>
@@ -39,7 +53,9 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
         ))}
       </div>
       <Card>
-        {projects.length === 0 ? (
+        {rows === null ? (
+          <Alert tone="error" className="m-4">That page link is not valid. <Link href={path} className="underline">Start from the first page</Link>.</Alert>
+        ) : projects.length === 0 ? (
           <EmptyState
             icon={<FolderKanban className="size-5" />}
             title={archived ? "No archived projects" : "No projects yet"}
@@ -61,6 +77,12 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
           </ul>
         )}
       </Card>
+      {cursor || nextCursor ? (
+        <div className="mt-4 flex justify-between gap-3">
+          {cursor ? <Link href={archived ? `${path}?view=archived` : path} className={buttonClasses("secondary", "sm")}>First page</Link> : <span />}
+          {nextCursor ? <Link href={`${path}?${viewQuery}cursor=${nextCursor}`} className={buttonClasses("secondary", "sm")}>Next page</Link> : null}
+        </div>
+      ) : null}
     </>
   );
 }
