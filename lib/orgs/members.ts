@@ -51,9 +51,11 @@ async function getTargetRole(tx: Tx, orgId: string, userId: string): Promise<Rol
 
 export async function changeMemberRole({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, userId, role } = parseOrThrow(changeMemberRoleInput, input);
-  const actorRole = await requirePermission(actor, orgId, "member:change-role", db);
+  await requirePermission(actor, orgId, "member:change-role", db);
   await withTx(async (tx) => {
     const owners = await lockOwners(tx, orgId);
+    // Re-read under the owner locks: the actor may have been demoted since the check above.
+    const actorRole = await requirePermission(actor, orgId, "member:change-role", tx);
     const current = await getTargetRole(tx, orgId, userId);
     if (current === role) return;
     if (!canManageRole(actorRole, current, role)) {
@@ -81,11 +83,13 @@ export async function changeMemberRole({ actor, input }: { actor: Actor; input: 
 export async function removeMember({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, userId } = parseOrThrow(removeMemberInput, input);
   const isSelf = userId === actor.userId;
-  const actorRole = isSelf
-    ? await requireMembership(actor, orgId, db)
-    : await requirePermission(actor, orgId, "member:remove", db);
+  const checkActor = (conn: Db) =>
+    isSelf ? requireMembership(actor, orgId, conn) : requirePermission(actor, orgId, "member:remove", conn);
+  await checkActor(db);
   await withTx(async (tx) => {
     const owners = await lockOwners(tx, orgId);
+    // Re-read under the owner locks: the actor may have been demoted since the check above.
+    const actorRole = await checkActor(tx);
     const current = await getTargetRole(tx, orgId, userId);
     if (!isSelf && !canManageRole(actorRole, current)) {
       throw new AppError("forbidden", "Only an owner can remove an owner.");
