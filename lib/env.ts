@@ -127,9 +127,17 @@ export function getAuthSecret(env: Env = getEnv()): string {
   if (!env.isEmbedded && !env.isBuild) {
     throw new ConfigError("Missing required configuration: AUTH_SECRET.");
   }
-  const file = path.join(env.dataDir, "auth-secret");
+  if (generatedSecret) return generatedSecret;
+  generatedSecret = readOrCreateSecret(path.join(env.dataDir, "auth-secret"), env.dataDir);
+  return generatedSecret;
+}
+
+// Read once per process: proxy.ts asks for the secret on every request.
+let generatedSecret: string | undefined;
+
+function readOrCreateSecret(file: string, dataDir: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(env.dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
   try {
     writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
