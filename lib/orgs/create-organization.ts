@@ -25,20 +25,27 @@ export async function createOrganization(
 ): Promise<{ id: string; slug: string; name: string }> {
   const input = parseOrThrow(createOrganizationInput, { name });
   return withTx(async (tx) => {
-    const slug = await findFreeSlug(tx, input.name);
-    const [org] = await tx
-      .insert(organizations)
-      .values({ name: input.name, slug })
-      .returning({ id: organizations.id, slug: organizations.slug, name: organizations.name });
-    await tx.insert(memberships).values({ orgId: org!.id, userId: ownerId, role: "owner" });
+    // The free slug found above can be taken by a concurrent sign-up before we insert: ON CONFLICT DO NOTHING keeps the
+    // transaction usable, and the next attempt adds a random suffix.
+    let org: { id: string; slug: string; name: string } | undefined;
+    for (let attempt = 0; !org && attempt < 5; attempt++) {
+      const slug = attempt === 0 ? await findFreeSlug(tx, input.name) : `${slugify(input.name)}-${randomBytes(4).toString("hex")}`;
+      [org] = await tx
+        .insert(organizations)
+        .values({ name: input.name, slug })
+        .onConflictDoNothing({ target: organizations.slug })
+        .returning({ id: organizations.id, slug: organizations.slug, name: organizations.name });
+    }
+    if (!org) throw new Error("Could not allocate an organization slug after 5 attempts.");
+    await tx.insert(memberships).values({ orgId: org.id, userId: ownerId, role: "owner" });
     await recordActivity(tx, {
-      orgId: org!.id,
+      orgId: org.id,
       actorId: ownerId,
       type: "org.created",
       subjectType: "organization",
-      subjectId: org!.id,
+      subjectId: org.id,
       data: { name: input.name },
     });
-    return org!;
+    return org;
   }, db);
 }

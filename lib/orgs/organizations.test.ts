@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships } from "@/db/schema";
@@ -158,5 +159,15 @@ describe("deleteOrganization", () => {
     // The people stay, as do their other orgs.
     expect(await listUserOrganizations(member.id)).toEqual([expect.objectContaining({ id: survivor.org.id })]);
     expect(await getProjectRow(survivorProject.id)).toBeDefined();
+  });
+});
+
+describe("createOrganization under concurrency", () => {
+  it("gives simultaneous organizations with the same name distinct slugs instead of failing", async () => {
+    const name = `Race ${randomUUID().slice(0, 8)}`;
+    const owners = await Promise.all(Array.from({ length: 4 }, () => createUser()));
+    const orgs = await Promise.all(owners.map((o) => createOrganization({ ownerId: o.id, name })));
+    expect(new Set(orgs.map((o) => o.slug)).size).toBe(4);
+    expect(orgs.map((o) => o.name)).toEqual([name, name, name, name]);
   });
 });
