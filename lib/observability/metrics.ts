@@ -55,7 +55,7 @@ export function statusClass(status: number | undefined): string {
   return status && status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "unknown";
 }
 
-const operations = new Set(["select", "insert", "update", "delete", "with", "begin", "commit", "rollback"]);
+const operations = new Set(["select", "insert", "update", "delete", "with"]);
 
 /** The bounded label for a SQL statement: its leading keyword. */
 export function sqlOperation(statement: string): string {
