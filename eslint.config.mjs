@@ -33,7 +33,7 @@ export default defineConfig([
   {
     // process.env is read in lib/env.ts only; tool configs and the migration runner are the documented exceptions.
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["lib/env.ts", "*.config.ts", "lib/testing/**", "instrumentation.ts", "e2e/**", "scripts/**", "bench/**"],
+    ignores: ["lib/env.ts", "*.config.ts", "instrumentation.ts", "e2e/**", "scripts/**", "bench/**"],
     rules: {
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/env.ts." }],
     },

@@ -1,8 +1,9 @@
 import "server-only";
+import { revalidatePath } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
 import { isAppError } from "@/lib/errors";
-import { getRequestId, getRequestLogger } from "@/lib/observability/request-context";
+import { getRequestLogger } from "@/lib/observability/request-context";
 
 export type ActionState<T = undefined> =
   | { ok: true; data: T; message?: string }
@@ -19,12 +20,17 @@ export function formToObject(form: FormData | undefined | null): Record<string, 
   return out;
 }
 
+/** Re-renders the page the form came from (its hidden `path` field), so server-rendered lists show the change. */
+export function revalidateFormPath(input: Record<string, unknown>): void {
+  if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+}
+
 /** Turns any thrown error into an ActionState: AppErrors keep their message, anything else is logged with a ref. */
 export async function toActionError(error: unknown, name: string, userId?: string): Promise<ActionState<never>> {
   unstable_rethrow(error); // redirect(), notFound() and friends are control flow, not failures.
   if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
-  const requestId = await getRequestId();
   const log = await getRequestLogger("actions", { userId });
+  const requestId = String(log.bindings().requestId);
   log.error({ err: error, action: name }, "server action failed");
   return { ok: false, error: `Something went wrong (ref ${requestId}).` };
 }

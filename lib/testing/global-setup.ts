@@ -4,6 +4,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { openPglite, openPostgres } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,7 +16,7 @@ declare module "vitest" {
 // each owning its rows. Without DATABASE_URL, one PGlite is migrated here and dumped; every test file starts its
 // own in-memory copy of that dump (lib/testing/setup.ts), which is several times faster than migrating each time.
 export default async function setup(project: TestProject) {
-  const url = process.env.DATABASE_URL;
+  const url = getEnv().DATABASE_URL;
   if (url) {
     console.log(`[vitest] database: ${url.replace(/\/\/[^@]*@/, "//***@")}`);
     const handle = openPostgres(url, 2);

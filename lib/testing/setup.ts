@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { closeDb, openPglite, openPostgres, setDbHandle } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 
 beforeAll(async () => {
-  const url = process.env.DATABASE_URL;
+  const url = getEnv().DATABASE_URL;
   if (url) {
     setDbHandle(openPostgres(url, 4));
     return;

@@ -1,21 +1,16 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { createProject, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
-import { runAction, type ActionState } from "@/lib/server-action";
+import { revalidateFormPath, runAction, type ActionState } from "@/lib/server-action";
 
 // Thin by design: the services validate the input, authorize the user for the org in it, and record activity.
 // A page path is revalidated so the server-rendered lists show the change.
 
-function refresh(input: Record<string, unknown>) {
-  if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
-}
-
 export async function createProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createProject", form, async (user, input) => {
     const project = await createProject({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
     return project;
   }, "Project created.");
 }
@@ -23,21 +18,21 @@ export async function createProjectAction(_: ActionState<unknown>, form: FormDat
 export async function renameProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("renameProject", form, async (user, input) => {
     await renameProject({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
   }, "Project renamed.");
 }
 
 export async function archiveProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("archiveProject", form, async (user, input) => {
     await setProjectArchived({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
   });
 }
 
 export async function createTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createTask", form, async (user, input) => {
     const task = await createTask({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
     return task;
   }, "Task added.");
 }
@@ -45,13 +40,13 @@ export async function createTaskAction(_: ActionState<unknown>, form: FormData):
 export async function updateTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("updateTask", form, async (user, input) => {
     await updateTask({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
   }, "Saved.");
 }
 
 export async function deleteTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("deleteTask", form, async (user, input) => {
     await deleteTask({ actor: { userId: user.id }, input });
-    refresh(input);
+    revalidateFormPath(input);
   });
 }
