@@ -49,6 +49,15 @@ const schema = z.object({
     .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])
     .optional(),
   OTEL_TRACES_SAMPLER_ARG: optionalString,
+  // Cache and rate-limit store; both unset: in-process memory (one instance only, so production requires them).
+  UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  // Every key starts with it, so several apps (or test runs) can share one Redis.
+  CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default("anatomy"),
+  // 0 sends every cached read to the database (the cache benchmark compares both; also a switch for incidents).
+  ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
+  // Scales every rate-limit policy's allowance (e.g. 100 for load tests and e2e runs from one address).
+  RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(10_000).default(1),
   // 0 turns metrics and tracing off (the instrumentation-overhead benchmark compares both).
   ANATOMY_INSTRUMENTATION: z.enum(["0", "1"]).default("1"),
   // Seconds /api/ready answers 503 after SIGTERM before the process exits, so load balancers drain it first.
@@ -112,6 +121,9 @@ export function assertProductionConfig(env: Env = getEnv()): void {
     !env.SMTP_URL && "SMTP_URL",
     // Links in emails are built from it; the localhost default would send users nowhere.
     !env.hasAppUrl && "APP_URL",
+    // Cache invalidations and rate limits must be shared by every instance.
+    !env.UPSTASH_REDIS_REST_URL && "UPSTASH_REDIS_REST_URL",
+    !env.UPSTASH_REDIS_REST_TOKEN && "UPSTASH_REDIS_REST_TOKEN",
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(

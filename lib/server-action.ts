@@ -2,6 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
+import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { isAppError } from "@/lib/errors";
 import { getRequestLogger } from "@/lib/observability/request-context";
 
@@ -49,6 +50,7 @@ export async function runAction<T>(
   try {
     user = await getCurrentUser();
     if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+    await enforceRateLimit("mutations", user.id);
     const data = await fn(user, formToObject(form));
     return { ok: true, data, message };
   } catch (error) {

@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { registerUser, requestPasswordReset, resetPassword, verifyEmail } from "@/lib/auth/account";
 import { signIn, signOut } from "@/lib/auth/auth";
@@ -9,6 +9,8 @@ import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { signInInput, tokenSchema } from "@/lib/auth/schemas";
 import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/orgs/invitations";
+import { enforceRateLimit } from "@/lib/cache/rate-limit";
+import { getClientIp } from "@/lib/observability/request-context";
 import { formToObject, toActionError, type ActionState } from "@/lib/server-action";
 import { z } from "zod";
 
@@ -27,6 +29,9 @@ export async function signInAction(_: ActionState, form: FormData): Promise<Acti
     });
     return { ok: true, data: undefined };
   } catch (error) {
+    if (error instanceof CredentialsSignin && error.code === "rate_limited") {
+      return { ok: false, error: "Too many sign-in attempts. Wait a few minutes, then try again." };
+    }
     if (error instanceof AuthError) return { ok: false, error: "Incorrect email or password." };
     return toActionError(error, "signIn");
   }
@@ -41,6 +46,7 @@ export async function signInWithProviderAction(form: FormData): Promise<void> {
 export async function signUpAction(_: ActionState, form: FormData): Promise<ActionState> {
   const input = formToObject(form);
   try {
+    await enforceRateLimit("sign-up", await getClientIp());
     const { orgSlug } = await registerUser({ input });
     await signIn("credentials", {
       email: input.email,
@@ -55,7 +61,11 @@ export async function signUpAction(_: ActionState, form: FormData): Promise<Acti
 
 export async function requestPasswordResetAction(_: ActionState, form: FormData): Promise<ActionState> {
   try {
-    await requestPasswordReset({ input: formToObject(form) });
+    const input = formToObject(form);
+    const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
+    await enforceRateLimit("password-reset-ip", await getClientIp());
+    if (email) await enforceRateLimit("password-reset-email", email);
+    await requestPasswordReset({ input });
     return { ok: true, data: undefined, message: "If an account exists for that address, we sent it a link to reset the password." };
   } catch (error) {
     return toActionError(error, "requestPasswordReset");

@@ -21,6 +21,11 @@ export async function listRecentActivity(
   db: Db = getDb(),
 ): Promise<ActivityItem[]> {
   await requirePermission(actor, orgId, "activity:read", db);
+  return selectRecentActivity(db, orgId, limit);
+}
+
+/** The query behind listRecentActivity, for callers that have authorized the reader already. */
+export function selectRecentActivity(db: Db, orgId: string, limit: number): Promise<ActivityItem[]> {
   return db
     .select({
       id: activityEvents.id,

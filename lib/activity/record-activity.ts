@@ -1,7 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { activityEvents } from "@/db/schema";
+import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import type { Db } from "@/lib/db/client";
+import { afterCommit } from "@/lib/db/transaction";
 
 export type ActivityType =
   | "org.created"
@@ -41,7 +43,18 @@ async function ensureCurrentPartition(db: Db): Promise<void> {
   ensuredMonth = month;
 }
 
-/** Appends activity events; call it with the transaction that makes the change, so both commit or neither does. */
+/**
+ * The cache tag of an org's aggregates (dashboard counts, activity summary). Every change to org data records an
+ * activity event, so recording one is what invalidates them: a new write path cannot forget to.
+ */
+export function orgDataTag(orgId: string): string {
+  return `org-data:${orgId}`;
+}
+
+/**
+ * Appends activity events; call it with the transaction that makes the change, so both commit or neither does.
+ * Once it commits, the org's cached aggregates are stale everywhere.
+ */
 export async function recordActivity(db: Db, ...events: ActivityInput[]): Promise<void> {
   if (events.length === 0) return;
   await ensureCurrentPartition(db);
@@ -55,4 +68,6 @@ export async function recordActivity(db: Db, ...events: ActivityInput[]): Promis
       data: e.data ?? {},
     })),
   );
+  const tags = events.map((e) => orgDataTag(e.orgId));
+  await afterCommit(db, () => invalidateCacheTags(tags));
 }

@@ -6,6 +6,7 @@ import { emailSchema, nameSchema, passwordSchema, signUpInput } from "@/lib/auth
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
+import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { resetPasswordMessage, verifyEmailMessage } from "@/lib/email/templates";
 import { sendEmailSafely } from "@/lib/email/send-email";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
@@ -91,6 +92,7 @@ export async function verifyEmail({ token, now = new Date() }: { token: string; 
   return withTx(async (tx) => {
     const userId = await consumeToken(tx, token, "verify_email", now);
     await tx.update(users).set({ emailVerified: now, updatedAt: now }).where(eq(users.id, userId));
+    await invalidateSessionUser(tx, userId);
     return { userId };
   }, db);
 }
@@ -125,6 +127,7 @@ export async function resetPassword({ input, now = new Date() }: { input: unknow
         updatedAt: now,
       })
       .where(eq(users.id, userId));
+    await invalidateSessionUser(tx, userId);
     return { userId };
   }, db);
 }
@@ -148,6 +151,13 @@ export async function changePassword({ userId, input }: { userId: string; input:
     .update(users)
     .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
     .where(eq(users.id, userId));
+  await invalidateSessionUser(db, userId);
+}
+
+/** Revokes every session of the user, this one included: their JWTs name a session version that no longer counts. */
+export async function signOutEverywhere({ userId }: { userId: string }, db: Db = getDb()) {
+  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, userId));
+  await invalidateSessionUser(db, userId);
 }
 
 export const updateProfileInput = z.object({ name: nameSchema });
@@ -155,4 +165,5 @@ export const updateProfileInput = z.object({ name: nameSchema });
 export async function updateProfile({ userId, input }: { userId: string; input: unknown }, db: Db = getDb()) {
   const { name } = parseOrThrow(updateProfileInput, input);
   await db.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, userId));
+  await invalidateSessionUser(db, userId);
 }

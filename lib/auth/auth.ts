@@ -1,6 +1,6 @@
 import "server-only";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -8,12 +8,19 @@ import Google from "next-auth/providers/google";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { authBaseConfig } from "@/lib/auth/auth-config";
 import { authenticateWithPassword } from "@/lib/auth/authenticate-with-password";
+import { checkRateLimit } from "@/lib/cache/rate-limit";
 import { getDb } from "@/lib/db/client";
 import { getAuthSecret, getOAuthProviders } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
+import { clientIpFrom } from "@/lib/observability/request-context";
 import { createOrganization } from "@/lib/orgs/create-organization";
 
 const log = logger.child({ module: "auth" });
+
+/** Too many sign-in attempts from this address or for this account; the code reaches the sign-in form. */
+export class SignInRateLimited extends CredentialsSignin {
+  override code = "rate_limited";
+}
 
 // Lazy configuration: `next build` imports this module, and the database must not be opened at import time.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
@@ -22,7 +29,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const providers: Provider[] = [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: async (credentials) => {
+      // Checked here, not in the form's action, so posts straight to /api/auth/callback/credentials are limited too.
+      authorize: async (credentials, request) => {
+        const email = typeof credentials?.email === "string" ? credentials.email.trim().toLowerCase() : "";
+        const [byIp, byEmail] = await Promise.all([
+          checkRateLimit("sign-in-ip", clientIpFrom(request.headers)),
+          email ? checkRateLimit("sign-in-email", email) : null,
+        ]);
+        if (!byIp.success || byEmail?.success === false) throw new SignInRateLimited();
         const user = await authenticateWithPassword(credentials);
         return user ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
       },

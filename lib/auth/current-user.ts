@@ -1,13 +1,11 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { users } from "@/db/schema";
 import { auth } from "@/lib/auth/auth";
-import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isSessionCurrent } from "@/lib/auth/session-version";
+import { getSessionUser } from "@/lib/auth/user-cache";
 
 export type CurrentUser = {
   id: string;
@@ -22,19 +20,8 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  const [user] = await getDb()
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      emailVerified: users.emailVerified,
-      isPlatformAdmin: users.isPlatformAdmin,
-      sessionVersion: users.sessionVersion,
-    })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  // A deleted user, or a token from before a password change/reset ("sign out everywhere"), is signed out.
+  const user = await getSessionUser(userId);
+  // A deleted user, or a token from before a password change/reset or "sign out everywhere", is signed out.
   if (!user || !isSessionCurrent((session as { sessionVersion?: unknown }).sessionVersion, user.sessionVersion)) return null;
   const { sessionVersion: _version, ...current } = user;
   // Operators can be named in PLATFORM_ADMIN_EMAILS (bootstrap, no SQL needed) as well as flagged in the database.

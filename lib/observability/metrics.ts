@@ -34,6 +34,18 @@ function create() {
       help: "SQL statements currently waiting for the database (compare with DATABASE_POOL_MAX).",
       registers: [registry],
     }),
+    cacheRequests: new Counter({
+      name: "cache_requests_total",
+      help: "Cache lookups by cache name and result (hit, miss, or error: the store failed and the caller fell back).",
+      labelNames: ["cache", "result"] as const,
+      registers: [registry],
+    }),
+    rateLimitDecisions: new Counter({
+      name: "rate_limit_decisions_total",
+      help: "Rate-limit checks by policy and outcome (allowed, limited, error: the store failed and the request was let through).",
+      labelNames: ["policy", "outcome"] as const,
+      registers: [registry],
+    }),
     dbQueries: new Counter({
       name: "db_queries_total",
       help: "SQL statements issued by the app, by operation.",

@@ -19,3 +19,21 @@ export async function getRequestId(): Promise<string> {
 export async function getRequestLogger(module: string, bindings: { userId?: string; orgId?: string } = {}) {
   return logger.child({ module, requestId: await getRequestId(), ...bindings });
 }
+
+/**
+ * The client's address as the nearest proxy reports it (x-forwarded-for's first entry, as on Vercel and behind most
+ * load balancers), for rate limits. Without a proxy that sets it, clients could pick their own: deploy behind one.
+ */
+export function clientIpFrom(h: Headers): string {
+  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || h.get("x-real-ip")?.trim() || "unknown";
+}
+
+/** clientIpFrom for the current request (server actions, pages). */
+export async function getClientIp(): Promise<string> {
+  try {
+    return clientIpFrom(await headers());
+  } catch {
+    return "unknown";
+  }
+}

@@ -5,6 +5,7 @@ import { memberships, organizations } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
+import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { parseOrThrow } from "@/lib/errors";
 import { createOrganizationInput, slugify } from "@/lib/orgs/schemas";
 
@@ -38,6 +39,7 @@ export async function createOrganization(
     }
     if (!org) throw new Error("Could not allocate an organization slug after 5 attempts.");
     await tx.insert(memberships).values({ orgId: org.id, userId: ownerId, role: "owner" });
+    await invalidateMemberships(tx, [ownerId]);
     await recordActivity(tx, {
       orgId: org.id,
       actorId: ownerId,

@@ -1,30 +1,18 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { memberships, organizations } from "@/db/schema";
-import { getDb, type Db } from "@/lib/db/client";
+import { getUserMemberships } from "@/lib/orgs/membership-cache";
 import type { Role } from "@/lib/orgs/permissions";
 
 export type OrgContext = { org: { id: string; name: string; slug: string; plan: string }; role: Role };
 
-/** The org with this slug and the user's role in it, in one query; null when it does not exist or they are not a member. */
-export async function findOrgForMember(userId: string, slug: string, db: Db = getDb()): Promise<OrgContext | null> {
-  const [row] = await db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      plan: organizations.plan,
-      role: memberships.role,
-    })
-    .from(organizations)
-    .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, userId)))
-    .where(eq(organizations.slug, slug.toLowerCase()))
-    .limit(1);
-  if (!row) return null;
-  const { role, ...org } = row;
-  return { org, role };
+/** The org with this slug and the user's role in it; null when it does not exist or they are not a member. */
+export async function findOrgForMember(userId: string, slug: string): Promise<OrgContext | null> {
+  const wanted = slug.toLowerCase();
+  const membership = (await getUserMemberships(userId)).find((m) => m.slug === wanted);
+  if (!membership) return null;
+  const { orgId, role, ...org } = membership;
+  return { org: { id: orgId, ...org }, role };
 }
 
 /** For pages under /[org]: memoized per request; a non-member gets the same 404 as a missing org. */
@@ -35,11 +23,6 @@ export const getOrgContextOrNotFound = cache(async (userId: string, slug: string
 });
 
 /** The organizations a user belongs to (org switcher), oldest membership first. */
-export async function listUserOrganizations(userId: string, db: Db = getDb()) {
-  return db
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, role: memberships.role })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt));
+export async function listUserOrganizations(userId: string) {
+  return (await getUserMemberships(userId)).map(({ orgId, name, slug, role }) => ({ id: orgId, name, slug, role }));
 }

@@ -4,7 +4,10 @@ import { invitations, memberships, organizations, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db } from "@/lib/db/client";
+import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { withTx } from "@/lib/db/transaction";
+import { invalidateSessionUser } from "@/lib/auth/user-cache";
+import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { invitationMessage } from "@/lib/email/templates";
 import { sendEmailSafely } from "@/lib/email/send-email";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
@@ -26,6 +29,8 @@ export async function createInvitation(
   if (!canManageRole(actorRole, undefined, role)) {
     throw new AppError("forbidden", "Only an owner can invite another owner.");
   }
+  // Each invitation sends mail to an address the org chose: cap it per org, so an account cannot be used to spam.
+  await enforceRateLimit("invitations", orgId);
   const { token, tokenHash } = generateToken();
   const { invitation, orgName, inviterName } = await withTx(async (tx) => {
     const [existingMember] = await tx
@@ -169,7 +174,11 @@ export async function acceptInvitation(
       .returning({ id: memberships.id });
     await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, invitation.id));
     // The link reached this inbox, which proves the address.
-    if (!user.emailVerified) await tx.update(users).set({ emailVerified: now }).where(eq(users.id, actor.userId));
+    if (!user.emailVerified) {
+      await tx.update(users).set({ emailVerified: now }).where(eq(users.id, actor.userId));
+      await invalidateSessionUser(tx, actor.userId);
+    }
+    await invalidateMemberships(tx, [actor.userId]);
     if (inserted.length > 0) {
       await recordActivity(tx, {
         orgId: invitation.orgId,

@@ -4,6 +4,7 @@ import { memberships, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
+import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { canManageRole, type Role } from "@/lib/orgs/permissions";
 import { requireMembership, requirePermission, type Actor } from "@/lib/orgs/require-permission";
@@ -68,6 +69,7 @@ export async function changeMemberRole({ actor, input }: { actor: Actor; input: 
       .update(memberships)
       .set({ role })
       .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+    await invalidateMemberships(tx, [userId]);
     await recordActivity(tx, {
       orgId,
       actorId: actor.userId,
@@ -98,6 +100,7 @@ export async function removeMember({ actor, input }: { actor: Actor; input: unkn
       throw new AppError("conflict", "The last owner cannot be removed. Make someone else an owner first.");
     }
     await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+    await invalidateMemberships(tx, [userId]);
     // Their open work goes back to the pool rather than pointing at someone who can no longer see it.
     await tx.update(tasks).set({ assigneeId: null }).where(and(eq(tasks.orgId, orgId), eq(tasks.assigneeId, userId)));
     await recordActivity(tx, {

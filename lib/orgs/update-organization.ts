@@ -5,6 +5,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
+import { invalidateOrgMembers } from "@/lib/orgs/membership-cache";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
 import { deleteOrganizationInput, updateOrganizationInput } from "@/lib/orgs/schemas";
 
@@ -21,6 +22,7 @@ export async function updateOrganization(
         .set({ name, slug, updatedAt: new Date() })
         .where(eq(organizations.id, orgId))
         .returning({ slug: organizations.slug });
+      await invalidateOrgMembers(tx, orgId);
       await recordActivity(tx, {
         orgId,
         actorId: actor.userId,
@@ -50,5 +52,8 @@ export async function deleteOrganization({ actor, input }: { actor: Actor; input
       confirmSlug: [`Type "${org.slug}" to confirm.`],
     });
   }
-  await db.delete(organizations).where(eq(organizations.id, orgId));
+  await withTx(async (tx) => {
+    await invalidateOrgMembers(tx, orgId);
+    await tx.delete(organizations).where(eq(organizations.id, orgId));
+  }, db);
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { projects, tasks } from "@/db/schema";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
+import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
@@ -138,8 +139,18 @@ export async function getProjectOrThrow(
 }
 
 /** Dashboard figures for an org, in one round trip. */
-export async function getOrgStats({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
-  await requirePermission(actor, orgId, "org:read", db);
+export type OrgStats = { projects: number; todo: number; inProgress: number; done: number; members: number };
+
+// The dashboard's counts: cached per org, invalidated by every recorded activity (each write to projects, tasks and
+// members records one), so the next dashboard after a change shows it.
+const orgStats = defineCache<OrgStats>({ name: "org-stats", ttlSeconds: 900, tagOf: orgDataTag });
+
+export async function getOrgStats({ actor, orgId }: { actor: Actor; orgId: string }): Promise<OrgStats> {
+  await requirePermission(actor, orgId, "org:read");
+  return orgStats.getOrSet(orgId, () => loadOrgStats(orgId));
+}
+
+export async function loadOrgStats(orgId: string, db: Db = getDb()): Promise<OrgStats> {
   const [row] = await db
     .select({
       projects: sql<number>`(select count(*)::int from ${projects} where ${projects.orgId} = ${orgId} and ${projects.archivedAt} is null)`,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
+import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { activityEvents, invitations, mailMessages, memberships, organizations, projects, tasks, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
@@ -38,6 +39,8 @@ export async function createOrg(overrides: Partial<typeof organizations.$inferIn
 
 export async function addMember(orgId: string, userId: string, role: Role) {
   await getDb().insert(memberships).values({ orgId, userId, role });
+  // Written behind the services' back: drop what the cache may hold for this user, as the services do.
+  await invalidateMemberships(getDb(), [userId]);
 }
 
 /** An org with one user of each role. */

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import Link from "next/link";
 import { Card, CardHeader } from "@/components/ui/card";
-import { listRecentActivity } from "@/lib/activity/list-activity";
+import { getActivitySummary, type ActivitySummary } from "@/lib/activity/get-activity-summary";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { getOrgStats } from "@/lib/projects/projects";
@@ -38,19 +38,54 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
           </div>
         ))}
       </dl>
-      <Card className="mt-6">
-        <CardHeader title="Recent activity" description="Who changed what in this organization." />
-        <Suspense fallback={<ActivitySkeleton />}>
-          <RecentActivity userId={user.id} orgId={org.id} />
-        </Suspense>
-      </Card>
+      <Suspense fallback={<Card className="mt-6"><ActivitySkeleton /></Card>}>
+        <RecentActivity userId={user.id} orgId={org.id} />
+      </Suspense>
     </>
   );
 }
 
 async function RecentActivity({ userId, orgId }: { userId: string; orgId: string }) {
-  const items = await listRecentActivity({ actor: { userId }, orgId, limit: 15 });
-  return <ActivityList items={items} />;
+  const summary = await getActivitySummary({ actor: { userId }, orgId });
+  return (
+    <>
+      <Card className="mt-6">
+        <CardHeader title="Activity, last 30 days" description={`${summary.daily.reduce((n, d) => n + d.count, 0)} changes in this organization.`} />
+        <ActivityChart daily={summary.daily} />
+      </Card>
+      <Card className="mt-6">
+        <CardHeader title="Recent activity" description="Who changed what in this organization." />
+        <ActivityList items={summary.recent} />
+      </Card>
+    </>
+  );
+}
+
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
+  const max = Math.max(1, ...daily.map((d) => d.count));
+  return (
+    <div className="px-5 pb-5">
+      <ol aria-label="Changes per day" className="flex h-24 items-end gap-[3px]">
+        {daily.map((d) => {
+          const label = `${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`;
+          return (
+            <li key={d.day} title={label} aria-label={label} className="flex h-full flex-1 items-end">
+              <span
+                className={cn("w-full rounded-sm", d.count > 0 ? "bg-indigo-500" : "bg-zinc-100")}
+                style={{ height: `${d.count > 0 ? Math.max(8, (d.count / max) * 100) : 4}%` }}
+              />
+            </li>
+          );
+        })}
+      </ol>
+      <div className="mt-2 flex justify-between text-xs text-zinc-500">
+        <span>{dayFormat.format(new Date(`${daily[0]!.day}T00:00:00Z`))}</span>
+        <span>Today</span>
+      </div>
+    </div>
+  );
 }
 
 function ActivitySkeleton() {

@@ -28,6 +28,7 @@ export default async function SignInPage({ searchParams }: Props) {
         New here? <Link href={callbackUrl ? `/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/sign-up"} className="font-medium text-indigo-600 hover:underline">Create an account</Link>
       </p>
       {params.reset ? <Alert tone="success" className="mt-4">Your password was changed. Sign in with the new one.</Alert> : null}
+      {params.signedOut === "everywhere" ? <Alert tone="success" className="mt-4">You were signed out on every device.</Alert> : null}
       {params.error ? <Alert tone="error" className="mt-4">Sign-in failed. Please try again.</Alert> : null}
       <SignInForm callbackUrl={callbackUrl} />
       {providers.length > 0 ? (

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { changePassword, updateProfile } from "@/lib/auth/account";
-import { signIn } from "@/lib/auth/auth";
+import { changePassword, signOutEverywhere, updateProfile } from "@/lib/auth/account";
+import { signIn, signOut } from "@/lib/auth/auth";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import { runAction, type ActionState } from "@/lib/server-action";
@@ -26,6 +26,13 @@ export async function changePasswordAction(_: ActionState<unknown>, form: FormDa
       redirectTo: `${back}${back.includes("?") ? "&" : "?"}password=changed`,
     });
   });
+}
+
+export async function signOutEverywhereAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  const result = await runAction("signOutEverywhere", form, (user) => signOutEverywhere({ userId: user.id }));
+  // Every session is revoked, this one included: clear its cookie too and start over at the sign-in page.
+  if (result?.ok) await signOut({ redirectTo: "/sign-in?signedOut=everywhere" });
+  return result;
 }
 
 export async function updateOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {

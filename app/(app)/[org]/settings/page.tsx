@@ -5,7 +5,7 @@ import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { can } from "@/lib/orgs/permissions";
 import { PageHeader } from "../_components/page-header";
-import { DeleteOrganizationForm, OrganizationForm, PasswordForm, ProfileForm } from "./_components/settings-forms";
+import { DeleteOrganizationForm, OrganizationForm, PasswordForm, ProfileForm, SignOutEverywhereForm } from "./_components/settings-forms";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -31,6 +31,10 @@ export default async function SettingsPage({ params, searchParams }: Props) {
         <Card>
           <CardHeader title="Password" />
           <CardBody><PasswordForm path={`/${org.slug}/settings`} /></CardBody>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader title="Sessions" description="Signed in on a shared or lost device? Sign out everywhere, this browser included." />
+          <CardBody><SignOutEverywhereForm /></CardBody>
         </Card>
         {can(role, "org:update") ? (
           <Card className="lg:col-span-2">

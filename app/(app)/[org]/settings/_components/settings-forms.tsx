@@ -1,7 +1,13 @@
 "use client";
 
 import { ActionForm, SubmitButton, TextField } from "@/components/action-form";
-import { changePasswordAction, deleteOrganizationAction, updateOrganizationAction, updateProfileAction } from "../actions";
+import {
+  changePasswordAction,
+  deleteOrganizationAction,
+  signOutEverywhereAction,
+  updateOrganizationAction,
+  updateProfileAction,
+} from "../actions";
 
 export function ProfileForm({ name, email }: { name: string; email: string }) {
   return (
@@ -20,6 +26,14 @@ export function PasswordForm({ path }: { path: string }) {
       <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required />
       <TextField label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 8 characters." required />
       <SubmitButton pendingText="Saving…">Change password</SubmitButton>
+    </ActionForm>
+  );
+}
+
+export function SignOutEverywhereForm() {
+  return (
+    <ActionForm action={signOutEverywhereAction} className="space-y-4">
+      <SubmitButton variant="secondary" pendingText="Signing out…">Sign out of all devices</SubmitButton>
     </ActionForm>
   );
 }

@@ -1,0 +1,50 @@
+import "server-only";
+import { and, eq, gte, sql } from "drizzle-orm";
+import { activityEvents } from "@/db/schema";
+import { selectRecentActivity, type ActivityItem } from "@/lib/activity/list-activity";
+import { orgDataTag } from "@/lib/activity/record-activity";
+import { defineCache } from "@/lib/cache/define-cache";
+import { getDb, type Db } from "@/lib/db/client";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+
+export const SUMMARY_DAYS = 30;
+const RECENT_LIMIT = 15;
+
+export type ActivitySummary = {
+  /** Events per UTC day, oldest first, one entry per day of the window (zeros included). */
+  daily: { day: string; count: number }[];
+  recent: ActivityItem[];
+};
+
+// The dashboard's activity fragment. The id carries the UTC day, so the 30-day window moves at midnight without a write.
+const summaries = defineCache<ActivitySummary>({
+  name: "activity-summary",
+  ttlSeconds: 900,
+  tagOf: (id) => orgDataTag(id.split(":")[0]!),
+});
+
+/** The org's activity over the last 30 days and its latest events; cached per org until the next recorded change. */
+export async function getActivitySummary({ actor, orgId, now = new Date() }: { actor: Actor; orgId: string; now?: Date }) {
+  await requirePermission(actor, orgId, "activity:read");
+  const today = now.toISOString().slice(0, 10);
+  return summaries.getOrSet(`${orgId}:${today}`, () => loadActivitySummary(orgId, today));
+}
+
+export async function loadActivitySummary(orgId: string, today: string, db: Db = getDb()): Promise<ActivitySummary> {
+  const days = Array.from({ length: SUMMARY_DAYS }, (_, i) => {
+    const d = new Date(`${today}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - (SUMMARY_DAYS - 1 - i));
+    return d.toISOString().slice(0, 10);
+  });
+  const day = sql<string>`to_char(${activityEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const [counts, recent] = await Promise.all([
+    db
+      .select({ day, count: sql<number>`count(*)::int` })
+      .from(activityEvents)
+      .where(and(eq(activityEvents.orgId, orgId), gte(activityEvents.createdAt, new Date(`${days[0]}T00:00:00Z`))))
+      .groupBy(day),
+    selectRecentActivity(db, orgId, RECENT_LIMIT),
+  ]);
+  const byDay = new Map(counts.map((c) => [c.day, Number(c.count)]));
+  return { daily: days.map((d) => ({ day: d, count: byDay.get(d) ?? 0 })), recent };
+}

@@ -1,0 +1,26 @@
+import "server-only";
+import { createMemoryStore, type CacheStore } from "@/lib/cache/store";
+import { createUpstashStore } from "@/lib/cache/upstash-store";
+import { getEnv } from "@/lib/env";
+
+// One store per process, on globalThis: route handlers, pages and instrumentation are separate module graphs and the
+// memory adapter must be the same map for all of them.
+const holder = globalThis as typeof globalThis & { __anatomyCacheStore?: CacheStore };
+
+export function getCacheStore(): CacheStore {
+  holder.__anatomyCacheStore ??= createStoreFromEnv();
+  return holder.__anatomyCacheStore;
+}
+
+function createStoreFromEnv(): CacheStore {
+  const env = getEnv();
+  if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
+    return createUpstashStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+  }
+  return createMemoryStore();
+}
+
+/** Test hook: use this store (or, with undefined, the one the environment names) from now on. */
+export function setCacheStoreForTests(store: CacheStore | undefined): void {
+  holder.__anatomyCacheStore = store;
+}

@@ -1,0 +1,127 @@
+import "server-only";
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis } from "@upstash/redis";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { rateLimitPolicies, type RateLimitPolicyName } from "@/lib/cache/rate-limit-policies";
+import { withTimeout } from "@/lib/cache/with-timeout";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/observability/logger";
+import { getMetrics } from "@/lib/observability/metrics";
+
+export type RateLimitResult = { success: boolean; limit: number; remaining: number; retryAfterSeconds: number };
+
+type Limiter = { limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult> };
+
+const log = logger.child({ module: "rate-limit" });
+
+/** A request over its allowance: 429, with the seconds after which it may try again (Retry-After). */
+export class RateLimitError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate_limited", `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`);
+  }
+}
+
+/**
+ * Counts one request of `identifier` against the policy. When the store fails the request is let through (a cache
+ * outage must not lock everyone out); the failure is logged and counted.
+ */
+export async function checkRateLimit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult> {
+  const outcomes = getMetrics().rateLimitDecisions;
+  try {
+    const result = await getLimiter().limit(policy, identifier.toLowerCase());
+    outcomes.inc({ policy, outcome: result.success ? "allowed" : "limited" });
+    return result;
+  } catch (error) {
+    outcomes.inc({ policy, outcome: "error" });
+    log.warn({ err: error, policy }, "rate-limit store failed; request allowed");
+    return { success: true, limit: 0, remaining: 0, retryAfterSeconds: 0 };
+  }
+}
+
+/** Throws RateLimitError when `identifier` is over the policy's allowance. */
+export async function enforceRateLimit(policy: RateLimitPolicyName, identifier: string): Promise<void> {
+  const result = await checkRateLimit(policy, identifier);
+  if (!result.success) throw new RateLimitError(result.retryAfterSeconds);
+}
+
+function scaledLimit(policy: RateLimitPolicyName): number {
+  return Math.max(1, Math.ceil(rateLimitPolicies[policy].limit * getEnv().RATE_LIMIT_MULTIPLIER));
+}
+
+function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
+  const limiters = new Map<RateLimitPolicyName, Ratelimit>();
+  const limiterFor = (policy: RateLimitPolicyName) => {
+    let limiter = limiters.get(policy);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis,
+        limiter: Ratelimit.slidingWindow(scaledLimit(policy), `${rateLimitPolicies[policy].windowSeconds} s`),
+        prefix: `${prefix}:rl:${policy}`,
+        analytics: false,
+        // Its own timeout lets the request through silently; ours is counted and logged instead (checkRateLimit).
+        timeout: 0,
+      });
+      limiters.set(policy, limiter);
+    }
+    return limiter;
+  };
+  return {
+    async limit(policy, identifier) {
+      const result = await withTimeout(limiterFor(policy).limit(identifier), 1000, "Rate-limit store");
+      return {
+        success: result.success,
+        limit: result.limit,
+        remaining: result.remaining,
+        retryAfterSeconds: result.success ? 0 : Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)),
+      };
+    },
+  };
+}
+
+function createMemoryLimiter(): Limiter {
+  const limiters = new Map<RateLimitPolicyName, RateLimiterMemory>();
+  return {
+    async limit(policy, identifier) {
+      let limiter = limiters.get(policy);
+      if (!limiter) {
+        limiter = new RateLimiterMemory({ points: scaledLimit(policy), duration: rateLimitPolicies[policy].windowSeconds, keyPrefix: policy });
+        limiters.set(policy, limiter);
+      }
+      try {
+        const res = await limiter.consume(identifier);
+        return { success: true, limit: limiter.points, remaining: res.remainingPoints, retryAfterSeconds: 0 };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return { success: false, limit: limiter.points, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+    },
+  };
+}
+
+const holder = globalThis as typeof globalThis & { __anatomyRateLimiter?: Limiter };
+
+function getLimiter(): Limiter {
+  holder.__anatomyRateLimiter ??= createLimiterFromEnv();
+  return holder.__anatomyRateLimiter;
+}
+
+function createLimiterFromEnv(): Limiter {
+  const env = getEnv();
+  if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
+    const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, enableTelemetry: false, retry: { retries: 0 } });
+    return createUpstashLimiter(redis, env.CACHE_KEY_PREFIX);
+  }
+  return createMemoryLimiter();
+}
+
+/** Test hook: start from fresh limiters (the environment decides which kind). */
+export function resetRateLimiterForTests(): void {
+  holder.__anatomyRateLimiter = undefined;
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
