@@ -38,7 +38,7 @@ export async function loadUserMemberships(userId: string, db: Db = getDb()): Pro
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt), asc(memberships.orgId));
+    .orderBy(asc(memberships.createdAt));
 }
 
 /** After the transaction `db` commits: these users' memberships are stale everywhere. */

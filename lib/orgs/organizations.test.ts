@@ -77,8 +77,9 @@ describe("findOrgForMember / listUserOrganizations", () => {
     const user = await createUser();
     const first = await createOrg();
     const second = await createOrg();
-    await addMember(second.id, user.id, "member");
-    await addMember(first.id, user.id, "admin");
+    // Explicit times: two inserts can land within the clock's resolution.
+    await addMember(second.id, user.id, "member", new Date("2026-01-01T00:00:00Z"));
+    await addMember(first.id, user.id, "admin", new Date("2026-01-02T00:00:00Z"));
     expect((await listUserOrganizations(user.id)).map((o) => [o.id, o.role])).toEqual([
       [second.id, "member"],
       [first.id, "admin"],

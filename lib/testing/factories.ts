@@ -37,8 +37,8 @@ export async function createOrg(overrides: Partial<typeof organizations.$inferIn
   return org!;
 }
 
-export async function addMember(orgId: string, userId: string, role: Role) {
-  await getDb().insert(memberships).values({ orgId, userId, role });
+export async function addMember(orgId: string, userId: string, role: Role, createdAt?: Date) {
+  await getDb().insert(memberships).values({ orgId, userId, role, createdAt });
   // Written behind the services' back: drop what the cache may hold for this user, as the services do.
   await invalidateMemberships(getDb(), [userId]);
 }
