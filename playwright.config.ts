@@ -52,7 +52,7 @@ export default defineConfig({
       METRICS_TOKEN: "e2e-metrics-token-0123456789",
       PLATFORM_ADMIN_EMAILS: process.env.E2E_OPS_EMAIL,
       // Keys of this run only, when the suite runs against a shared Redis (UPSTASH_* set by .ci/run).
-      CACHE_KEY_PREFIX: `e2e-${Date.now()}`,
+      CACHE_KEY_PREFIX: `${process.env.CACHE_KEY_PREFIX ?? "anatomy"}-e2e-${Date.now()}`,
     },
   },
 });
