@@ -6,6 +6,20 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // Static pages say how long a CDN may serve them: `revalidate` (app/(marketing)/layout.tsx) becomes s-maxage, and
+  // the rest of expireTime becomes stale-while-revalidate (a day of serving the old copy while one request refreshes).
+  expireTime: 3600 + 86400,
+  async headers() {
+    return [
+      // Marketing pages: cacheable by browsers and CDNs (Next itself omits `public`).
+      ...["/", "/pricing"].map((source) => ({
+        source,
+        headers: [{ key: "Cache-Control", value: "public, s-maxage=3600, stale-while-revalidate=86400" }],
+      })),
+      // The favicon is not content-hashed, so a day rather than immutable.
+      { source: "/icon.svg", headers: [{ key: "Cache-Control", value: "public, max-age=86400" }] },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -3,7 +3,10 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { buttonClasses } from "@/components/ui/button";
 
-// Static: nothing here reads the session or the database, so these pages can be served from a CDN.
+// Static: nothing here reads the session or the database, so these pages can be served from a CDN for an hour (then
+// refreshed in the background; next.config.ts sets the header).
+export const revalidate = 3600;
+
 export default function MarketingLayout({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-dvh flex-col bg-white">
