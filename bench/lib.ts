@@ -59,48 +59,116 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   return session.split(";")[0]!;
 }
 
-// Latency percentiles in ms, as autocannon reports them (it has p90 and p97.5, no p95).
-export type LoadResult = { requestsPerSec: number; p50: number; p90: number; p97_5: number; p99: number; errors: number; non2xx: number; total: number };
+// Latencies in ms from every response's own time (autocannon's summary has no p95).
+export type LoadResult = {
+  requestsPerSec: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p97_5: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+};
 
-export async function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: opts.connections, duration: opts.seconds, headers: opts.headers });
+export type LoadOptions = {
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  method?: "GET" | "POST";
+  body?: string;
+};
+
+export async function load(url: string, opts: LoadOptions): Promise<LoadResult> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, method: opts.method ?? "GET", body: opts.body },
+      (error, res) => (error ? reject(error) : resolve(res)),
+    );
+    instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  const at = (q: number) => (times.length ? round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!) : 0);
   return {
-    requestsPerSec: result.requests.average,
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p97_5: result.latency.p97_5,
-    p99: result.latency.p99,
+    requestsPerSec: round(result.requests.total / opts.seconds),
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p97_5: at(0.975),
+    p99: at(0.99),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     total: result.requests.total,
   };
 }
 
-/** Creates a user with an organization (and a few projects and tasks) in the embedded database at `dataDir`. */
-export async function seedEmbedded(dataDir: string, email: string, password: string): Promise<{ orgSlug: string }> {
-  process.env.ANATOMY_DATA_DIR = dataDir;
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Totals from /api/metrics: SQL statements issued and HTTP requests handled so far (for queries per request). */
+export async function scrapeCounters(baseUrl: string, token: string): Promise<{ queries: number; requests: number }> {
+  const res = await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`/api/metrics answered ${res.status}: is METRICS_TOKEN right?`);
+  const text = await res.text();
+  const sum = (name: string) =>
+    text
+      .split("\n")
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+  return { queries: sum("db_queries_total"), requests: sum("http_server_request_duration_seconds_count") };
+}
+
+export type Seeded = { orgSlug: string; orgId: string; projectId: string; userId: string };
+
+/**
+ * Creates a user with an organization, a project of `tasks` tasks and a few small projects, in the database the
+ * environment names (DATABASE_URL, or the embedded one in `dataDir`). Runs the app's own services, so the rows are
+ * what the app would write; the big task list is inserted in bulk.
+ */
+export async function seed(opts: { email: string; password: string; tasks: number; dataDir?: string }): Promise<Seeded> {
+  if (opts.dataDir) process.env.ANATOMY_DATA_DIR = opts.dataDir;
+  const { resetEnvForTests } = await import("@/lib/env");
+  resetEnvForTests();
   const { registerUser } = await import("@/lib/auth/account");
-  const { closeDb, getDbHandle } = await import("@/lib/db/client");
+  const { closeDb, getDb, getDbHandle } = await import("@/lib/db/client");
   const { migrateDatabase } = await import("@/lib/db/migrate");
   const { createProject } = await import("@/lib/projects/projects");
   const { createTask } = await import("@/lib/projects/tasks");
-  const { resetEnvForTests } = await import("@/lib/env");
-  resetEnvForTests();
-  await migrateDatabase(getDbHandle());
-  const { userId, orgSlug } = await registerUser({ input: { name: "Bench User", email, password } });
-  const { organizations } = await import("@/db/schema");
+  const { organizations, tasks } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
-  const { getDb } = await import("@/lib/db/client");
+  if (opts.dataDir) await migrateDatabase(getDbHandle());
+  const { userId, orgSlug } = await registerUser({ input: { name: "Bench User", email: opts.email, password: opts.password } });
   const [org] = await getDb().select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, orgSlug));
   if (!org) throw new Error("seeded organization not found");
+  const actor = { userId };
+  const big = await createProject({ actor, input: { orgId: org.id, name: "Bench project" } });
+  const statuses = ["todo", "in_progress", "done"] as const;
+  for (let start = 0; start < opts.tasks; start += 500) {
+    const rows = Array.from({ length: Math.min(500, opts.tasks - start) }, (_, i) => ({
+      orgId: org.id,
+      projectId: big.id,
+      title: `Seeded task ${start + i + 1}`,
+      status: statuses[(start + i) % 3]!,
+      createdById: userId,
+    }));
+    await getDb().insert(tasks).values(rows);
+  }
   for (let p = 0; p < 3; p++) {
-    const project = await createProject({ actor: { userId }, input: { orgId: org.id, name: `Project ${p}` } });
-    for (let t = 0; t < 20; t++) {
-      await createTask({ actor: { userId }, input: { orgId: org.id, projectId: project.id, title: `Task ${p}-${t}`, status: ["todo", "in_progress", "done"][t % 3] } });
+    const project = await createProject({ actor, input: { orgId: org.id, name: `Project ${p}` } });
+    for (let t = 0; t < 5; t++) {
+      await createTask({ actor, input: { orgId: org.id, projectId: project.id, title: `Task ${p}-${t}`, status: statuses[t % 3] } });
     }
   }
   await closeDb();
-  return { orgSlug };
+  return { orgSlug, orgId: org.id, projectId: big.id, userId };
+}
+
+/** The pre-1k-task seed the instrumentation bench uses (an org with a few projects and tasks). */
+export async function seedEmbedded(dataDir: string, email: string, password: string): Promise<{ orgSlug: string }> {
+  return seed({ email, password, tasks: 0, dataDir });
 }
 
 export function freshDataDir(name: string): string {

@@ -1,11 +1,13 @@
 import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { users, userTokens } from "@/db/schema";
+import { memberships, users, userTokens } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { emailSchema, nameSchema, passwordSchema, signUpInput } from "@/lib/auth/schemas";
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
-import { withTx } from "@/lib/db/transaction";
+import { afterCommit, withTx } from "@/lib/db/transaction";
+import { orgDataTag } from "@/lib/activity/record-activity";
+import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { resetPasswordMessage, verifyEmailMessage } from "@/lib/email/templates";
 import { sendEmailSafely } from "@/lib/email/send-email";
@@ -164,6 +166,11 @@ export const updateProfileInput = z.object({ name: nameSchema });
 
 export async function updateProfile({ userId, input }: { userId: string; input: unknown }, db: Db = getDb()) {
   const { name } = parseOrThrow(updateProfileInput, input);
-  await db.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, userId));
-  await invalidateSessionUser(db, userId);
+  await withTx(async (tx) => {
+    await tx.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, userId));
+    await invalidateSessionUser(tx, userId);
+    // Their name shows in member lists and activity feeds of every org they belong to: those cached copies go too.
+    const orgs = await tx.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.userId, userId));
+    await afterCommit(tx, () => invalidateCacheTags(orgs.map((o) => orgDataTag(o.orgId))));
+  }, db);
 }

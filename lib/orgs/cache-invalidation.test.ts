@@ -10,9 +10,10 @@ import { acceptInvitation, createInvitation } from "@/lib/orgs/invitations";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
 import { requirePermission } from "@/lib/orgs/require-permission";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
-import { getOrgStats, setProjectArchived } from "@/lib/projects/projects";
+import { listMembers } from "@/lib/orgs/members";
+import { getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
-import { createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, unique, uniqueEmail } from "@/lib/testing/factories";
+import { addMember, createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, unique, uniqueEmail } from "@/lib/testing/factories";
 
 // The hot path (session user, memberships) and the dashboard aggregates are served from the cache. Each test warms an
 // entry, proves the warm read costs no query, makes a change through the service a user would, and checks that the very
@@ -150,6 +151,28 @@ describe("dashboard aggregates", () => {
     await warm(stats);
     await removeMember({ actor: actors.owner, input: { orgId: org.id, userId: member.id } });
     expect(await getOrgStats({ actor: actors.owner, orgId: org.id })).toMatchObject({ members: 2 });
+  });
+
+  it("a project rename shows on the project page; a profile rename shows in member lists and activity of every org", async () => {
+    const a = await createOrgWithRoles();
+    const b = await createOrgWithRoles();
+    await addMember(b.org.id, a.member.id, "member");
+    const project = await createProjectFor(a.org.id, a.owner.id, "Old name");
+    const header = () => getProjectOrThrow({ actor: a.actors.member, orgId: a.org.id, projectId: project.id });
+    expect((await warm(header)).name).toBe("Old name");
+    await renameProject({ actor: a.actors.owner, input: { orgId: a.org.id, projectId: project.id, name: "New name" } });
+    expect((await header()).name).toBe("New name");
+
+    await createTask({ actor: a.actors.member, input: { orgId: a.org.id, projectId: project.id, title: "By the member" } });
+    const names = async (orgId: string, actor: { userId: string }) => (await listMembers({ actor, orgId })).map((m) => m.name);
+    expect(await warm(() => names(a.org.id, a.actors.owner))).toContain("Mia Member");
+    expect(await warm(() => names(b.org.id, b.actors.owner))).toContain("Mia Member");
+    expect((await warm(() => getActivitySummary({ actor: a.actors.owner, orgId: a.org.id }))).recent[0]?.actorName).toBe("Mia Member");
+
+    await updateProfile({ userId: a.member.id, input: { name: "Mia Renamed" } });
+    expect(await names(a.org.id, a.actors.owner)).toContain("Mia Renamed");
+    expect(await names(b.org.id, b.actors.owner)).toContain("Mia Renamed");
+    expect((await getActivitySummary({ actor: a.actors.owner, orgId: a.org.id })).recent[0]?.actorName).toBe("Mia Renamed");
   });
 
   it("is per org: a write in one org leaves another org's cached figures as they are", async () => {

@@ -1,9 +1,10 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { memberships, tasks, users } from "@/db/schema";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
+import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
-import { withTx } from "@/lib/db/transaction";
+import { isTransaction, withTx } from "@/lib/db/transaction";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { canManageRole, type Role } from "@/lib/orgs/permissions";
@@ -12,8 +13,17 @@ import { changeMemberRoleInput, removeMemberInput } from "@/lib/orgs/schemas";
 
 export type Member = { userId: string; name: string | null; email: string; role: Role; joinedAt: Date };
 
+// The members page and every assignee picker. Joins, leaves and role changes record activity, and a profile rename
+// invalidates the orgs of the renamed user (lib/auth/account.ts), so both end this entry.
+const orgMembers = defineCache<Member[]>({ name: "org-members", ttlSeconds: 900, tagOf: orgDataTag });
+
+/** The org's members, oldest first; from the cache outside a transaction. */
 export async function listMembers({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<Member[]> {
   await requirePermission(actor, orgId, "member:list", db);
+  return isTransaction(db) ? selectMembers(db, orgId) : orgMembers.getOrSet(orgId, () => selectMembers(db, orgId));
+}
+
+function selectMembers(db: Db, orgId: string): Promise<Member[]> {
   return db
     .select({
       userId: memberships.userId,

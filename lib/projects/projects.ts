@@ -4,7 +4,7 @@ import { projects, tasks } from "@/db/schema";
 import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
-import { withTx } from "@/lib/db/transaction";
+import { isTransaction, withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
@@ -124,18 +124,35 @@ export async function listProjects(
   return rows.map(({ createdAtText, ...p }) => ({ ...p, cursor: encodeCursor(createdAtText, p.id) }));
 }
 
+export type ProjectHeader = { id: string; name: string; archivedAt: Date | null; createdAt: Date };
+
+// The project page's header: renames and archiving record activity, which invalidates the org's tag.
+const projectHeaders = defineCache<ProjectHeader | null>({
+  name: "project",
+  ttlSeconds: 900,
+  tagOf: (id) => orgDataTag(id.split(":")[0]!),
+});
+
+/** The project, or not_found; from the cache outside a transaction. */
 export async function getProjectOrThrow(
   { actor, orgId, projectId }: { actor: Actor; orgId: string; projectId: string },
   db: Db = getDb(),
-) {
+): Promise<ProjectHeader> {
   await requirePermission(actor, orgId, "project:read", db);
+  const project = isTransaction(db)
+    ? await selectProject(db, orgId, projectId)
+    : await projectHeaders.getOrSet(`${orgId}:${projectId}`, () => selectProject(db, orgId, projectId));
+  if (!project) throw new AppError("not_found", "Project not found.");
+  return project;
+}
+
+async function selectProject(db: Db, orgId: string, projectId: string): Promise<ProjectHeader | null> {
   const [project] = await db
     .select({ id: projects.id, name: projects.name, archivedAt: projects.archivedAt, createdAt: projects.createdAt })
     .from(projects)
     .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)))
     .limit(1);
-  if (!project) throw new AppError("not_found", "Project not found.");
-  return project;
+  return project ?? null;
 }
 
 /** Dashboard figures for an org, in one round trip. */

@@ -1,0 +1,157 @@
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { freshDataDir, load, saveResults, scrapeCounters, seed, signIn, startServer, type LoadOptions, type LoadResult, type Seeded } from "./lib";
+
+// The app under load: the landing page, the signed-in dashboard, a project's task list (1,000 tasks) and a mutation
+// (creating a task through its server action, as the browser sends it), with database queries per request from
+// /api/metrics. Seeds its own data and signs in by itself.
+//
+//   npm run build && npm run bench                 starts the built app itself (embedded PGlite, or DATABASE_URL /
+//                                                  UPSTASH_* if set), runs every scenario with the cache on, then the
+//                                                  dashboard again with the cache off (ANATOMY_CACHE=0): a ratio
+//   npm run bench -- --url https://staging.example --metrics-token …   a running app; DATABASE_URL must name its
+//                                                  database (the seed goes there); no cache on/off comparison
+//   options: --connections 10 --seconds 10 --tasks 1000
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: "string" },
+    "metrics-token": { type: "string" },
+    connections: { type: "string", default: "10" },
+    seconds: { type: "string", default: "10" },
+    tasks: { type: "string", default: "1000" },
+    port: { type: "string", default: "3191" },
+  },
+});
+const connections = Number(args.connections);
+const seconds = Number(args.seconds);
+const password = "bench-password-123";
+const email = `bench-${Date.now()}@example.test`;
+const metricsToken = args["metrics-token"] ?? process.env.METRICS_TOKEN ?? "bench-metrics-token-0123456789";
+
+type Scenario = { name: string; path: string; signedIn: boolean; mutation?: boolean };
+type Row = LoadResult & { scenario: string; cache: "on" | "off" | "remote"; queriesPerRequest: number | null };
+
+function scenarios(seeded: Seeded): Scenario[] {
+  return [
+    { name: "landing", path: "/", signedIn: false },
+    { name: "dashboard", path: `/${seeded.orgSlug}`, signedIn: true },
+    { name: "task list (1k tasks)", path: `/${seeded.orgSlug}/projects/${seeded.projectId}`, signedIn: true },
+    { name: "create task (server action)", path: `/${seeded.orgSlug}/projects/${seeded.projectId}`, signedIn: true, mutation: true },
+  ];
+}
+
+/** The id Next gave createTaskAction in this build (the browser finds it in its JS bundle; we read the manifest). */
+function createTaskActionId(): string {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === "createTaskAction")?.[0];
+  if (!id) throw new Error("createTaskAction not found in .next/server/server-reference-manifest.json: run `npm run build`");
+  return id;
+}
+
+/** A server-action POST as React encodes it: field 0 holds the arguments (previous state, the form), form fields prefixed 1_. */
+function createTaskRequest(seeded: Seeded, cookie: string) {
+  const boundary = "----anatomybench";
+  const fields: Record<string, string> = {
+    "0": '[null,"$K1"]',
+    "1_orgId": seeded.orgId,
+    "1_projectId": seeded.projectId,
+    "1_path": `/${seeded.orgSlug}/projects/${seeded.projectId}`,
+    "1_title": "Bench task",
+    "1_status": "todo",
+  };
+  const body =
+    Object.entries(fields)
+      .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+      .join("") + `--${boundary}--\r\n`;
+  return {
+    method: "POST" as const,
+    body,
+    headers: {
+      cookie,
+      accept: "text/x-component",
+      "next-action": createTaskActionId(),
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+    },
+  };
+}
+
+async function runScenario(baseUrl: string, scenario: Scenario, seeded: Seeded, cookie: string, cache: Row["cache"]): Promise<Row> {
+  const headers: Record<string, string> = scenario.signedIn ? { cookie } : {};
+  const request: Pick<LoadOptions, "method" | "body" | "headers"> = scenario.mutation ? createTaskRequest(seeded, cookie) : { method: "GET", headers };
+  const url = `${baseUrl}${scenario.path}`;
+  await load(url, { connections, seconds: 2, ...request }); // warm-up: JIT, caches
+  const before = await scrapeCounters(baseUrl, metricsToken).catch(() => null);
+  const result = await load(url, { connections, seconds, ...request });
+  const after = await scrapeCounters(baseUrl, metricsToken).catch(() => null);
+  // The scrape itself is a request that issues no query; subtract it from the request count.
+  const queriesPerRequest =
+    before && after && after.requests - before.requests > 1
+      ? Math.round(((after.queries - before.queries) / (after.requests - before.requests - 1)) * 100) / 100
+      : null;
+  const row: Row = { scenario: scenario.name, cache, ...result, queriesPerRequest };
+  console.log(
+    `${row.scenario.padEnd(28)} cache ${cache.padEnd(6)} ${String(row.requestsPerSec).padStart(7)} req/s  p50 ${row.p50} ms  p95 ${row.p95} ms  p99 ${row.p99} ms  errors ${row.errors}  non-2xx ${row.non2xx}  queries/request ${row.queriesPerRequest ?? "n/a"}`,
+  );
+  return row;
+}
+
+async function benchLocal(): Promise<Row[]> {
+  if (!existsSync(".next/BUILD_ID")) throw new Error("No build found: run `npm run build` first.");
+  const template = freshDataDir("run-template");
+  const seeded = await seed({ email, password, tasks: Number(args.tasks), dataDir: process.env.DATABASE_URL ? undefined : template });
+  const rows: Row[] = [];
+  for (const cache of ["on", "off"] as const) {
+    const dataDir = freshDataDir(`run-${cache}`);
+    cpSync(template, dataDir, { recursive: true });
+    const server = await startServer({
+      port: Number(args.port),
+      dataDir,
+      env: { ANATOMY_CACHE: cache === "on" ? "1" : "0", METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
+    });
+    try {
+      const cookie = await signIn(server.url, email, password);
+      // With the cache off only the comparison that matters is repeated: the dashboard (and the list, for the record).
+      for (const scenario of scenarios(seeded).filter((s) => cache === "on" || !s.mutation && s.signedIn)) {
+        rows.push(await runScenario(server.url, scenario, seeded, cookie, cache));
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}
+
+async function benchRemote(baseUrl: string): Promise<Row[]> {
+  if (!process.env.DATABASE_URL) throw new Error("--url needs DATABASE_URL: the seed is written to the app's database.");
+  const seeded = await seed({ email, password, tasks: Number(args.tasks) });
+  const cookie = await signIn(baseUrl, email, password);
+  const rows: Row[] = [];
+  for (const scenario of scenarios(seeded)) rows.push(await runScenario(baseUrl, scenario, seeded, cookie, "remote"));
+  return rows;
+}
+
+const rows = args.url ? await benchRemote(args.url.replace(/\/$/, "")) : await benchLocal();
+console.table(
+  rows.map((r) => ({
+    scenario: r.scenario,
+    cache: r.cache,
+    "req/s": r.requestsPerSec,
+    "p50 ms": r.p50,
+    "p95 ms": r.p95,
+    "p99 ms": r.p99,
+    errors: r.errors,
+    "non-2xx": r.non2xx,
+    "queries/req": r.queriesPerRequest ?? "n/a",
+  })),
+);
+const dashboard = (cache: "on" | "off") => rows.find((r) => r.scenario === "dashboard" && r.cache === cache);
+const on = dashboard("on");
+const off = dashboard("off");
+const dashboardCacheRatio = on && off ? Math.round((on.requestsPerSec / off.requestsPerSec) * 100) / 100 : null;
+if (dashboardCacheRatio !== null) console.log(`dashboard throughput, cache on / cache off: ${dashboardCacheRatio}x`);
+const store = process.env.UPSTASH_REDIS_REST_URL ? "upstash" : "memory";
+const database = process.env.DATABASE_URL ? "postgres" : "pglite";
+console.log(`saved ${saveResults("bench", { connections, seconds, store, database, rows, dashboardCacheRatio })}`);
