@@ -51,19 +51,32 @@ function createTaskActionId(): string {
   return id;
 }
 
-/** A server-action POST as React encodes it: field 0 holds the arguments (previous state, the form), form fields prefixed 1_. */
+/** A server-action POST as React 19 encodes it: field 0 holds the arguments (previous state, the form), the form's fields _1_. */
 function createTaskRequest(seeded: Seeded, cookie: string) {
   const boundary = "----anatomybench";
-  const fields: Record<string, string> = {
-    "0": '[null,"$K1"]',
-    "1_orgId": seeded.orgId,
-    "1_projectId": seeded.projectId,
-    "1_path": `/${seeded.orgSlug}/projects/${seeded.projectId}`,
-    "1_title": "Bench task",
-    "1_status": "todo",
-  };
+  // An array, not an object: "0" is an integer-like key that objects put first, and React decodes the arguments as the
+  // fields stream in, so the form's fields must come before it (as browsers send them).
+  const fields: [string, string][] = [
+    ["_1_orgId", seeded.orgId],
+    ["_1_projectId", seeded.projectId],
+    ["_1_path", `/${seeded.orgSlug}/projects/${seeded.projectId}`],
+    ["_1_title", "Bench task"],
+    ["_1_status", "todo"],
+    ["_1_assigneeId", ""],
+    ["_1_dueOn", ""],
+    ["0", '[null,"$K1"]'],
+  ];
+  // The page the browser is on: with it, the action's response carries the re-rendered page (revalidatePath), as in
+  // the browser. Captured from Chromium on Next 16.
+  const routerState = JSON.stringify([
+    "",
+    { children: ["(app)", { children: [["org", seeded.orgSlug, "d", null], { children: ["projects", { children: [["projectId", seeded.projectId, "d", null], { children: ["__PAGE__", {}, null, null, 0] }, null, null, 0] }, null, null, 0] }, null, null, 0] }, null, null, 0] },
+    null,
+    null,
+    16,
+  ]);
   const body =
-    Object.entries(fields)
+    fields
       .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
       .join("") + `--${boundary}--\r\n`;
   return {
@@ -73,6 +86,7 @@ function createTaskRequest(seeded: Seeded, cookie: string) {
       cookie,
       accept: "text/x-component",
       "next-action": createTaskActionId(),
+      "next-router-state-tree": encodeURIComponent(routerState),
       "content-type": `multipart/form-data; boundary=${boundary}`,
     },
   };
