@@ -52,6 +52,9 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   // The dashboard the admin just loaded is among the measured routes, by pattern.
   await expect(page.getByRole("cell", { name: "/[org]", exact: true })).toBeVisible();
   await expect(page.getByText("database").locator("xpath=..")).toContainText("ok");
+  // The dashboard's loads went through the cache: the session-user cache has lookups and a hit ratio.
+  const sessionUserRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "session-user", exact: true }) });
+  await expect(sessionUserRow.getByRole("cell").nth(1)).toHaveText(/^\d+(\.\d)?%$/);
 
   const other = await browser.newContext();
   const stranger = await other.newPage();

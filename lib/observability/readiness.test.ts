@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { createUpstashStore } from "@/lib/cache/upstash-store";
 import { getDb, openPostgres } from "@/lib/db/client";
 import { checkReadiness, markShuttingDown } from "@/lib/observability/readiness";
 
@@ -20,6 +21,14 @@ describe("readiness", () => {
     expect(down.checks.database!.status).toBe("fail");
     expect(down.checks.database!.error).not.toMatch(/postgres:\/\//);
     expect((await checkReadiness({ db: getDb() })).ready).toBe(true);
+  });
+
+  it("reports the cache, and stays ready when it is down (requests fall back to the database)", async () => {
+    expect((await checkReadiness()).checks.cache).toMatchObject({ status: "ok", critical: false });
+    const deadCache = createUpstashStore({ url: "http://127.0.0.1:9", token: "x" });
+    const readiness = await checkReadiness({ cache: deadCache });
+    expect(readiness.ready).toBe(true);
+    expect(readiness.checks.cache).toMatchObject({ status: "fail", critical: false });
   });
 
   it("turns not ready for good once the process is shutting down", async () => {

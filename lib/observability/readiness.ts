@@ -1,11 +1,13 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { getCacheStore } from "@/lib/cache/get-cache-store";
+import type { CacheStore } from "@/lib/cache/store";
 import { getDb, type Db } from "@/lib/db/client";
 import { logger } from "@/lib/observability/logger";
 
 const log = logger.child({ module: "readiness" });
 
-type CheckResult = { status: "ok" | "fail"; latencyMs: number; error?: string };
+type CheckResult = { status: "ok" | "fail"; latencyMs: number; error?: string; critical?: false };
 export type Readiness = { ready: boolean; shuttingDown: boolean; checks: Record<string, CheckResult> };
 
 // On globalThis: the SIGTERM handler (instrumentation.ts) and /api/ready live in different module graphs.
@@ -40,10 +42,19 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<
   }
 }
 
-/** Whether this instance should receive traffic: not draining, and its primary database answers. */
-export async function checkReadiness({ db = getDb(), timeoutMs = 2000 }: { db?: Db; timeoutMs?: number } = {}): Promise<Readiness> {
-  const checks = { database: await timed(() => db.execute(sql`select 1`), timeoutMs) };
+/**
+ * Whether this instance should receive traffic: not draining, and its primary database answers. The cache is checked
+ * and reported but not critical: requests fail over to the database when it is down, and since every instance shares
+ * it, failing readiness on it would take the whole fleet out of the load balancer at once.
+ */
+export async function checkReadiness({
+  db = getDb(),
+  cache = getCacheStore(),
+  timeoutMs = 2000,
+}: { db?: Db; cache?: CacheStore; timeoutMs?: number } = {}): Promise<Readiness> {
+  const [database, cacheCheck] = await Promise.all([timed(() => db.execute(sql`select 1`), timeoutMs), timed(() => cache.ping(), timeoutMs)]);
+  const checks: Record<string, CheckResult> = { database, cache: { ...cacheCheck, critical: false } };
   const shuttingDown = isShuttingDown();
-  const ready = !shuttingDown && Object.values(checks).every((c) => c.status === "ok");
+  const ready = !shuttingDown && Object.values(checks).every((c) => c.status === "ok" || c.critical === false);
   return { ready, shuttingDown, checks };
 }

@@ -107,7 +107,27 @@ export type SystemOverview = {
   process: { uptimeSeconds: number; rssBytes: number; heapUsedBytes: number };
   readiness: Readiness;
   instrumentation: boolean;
+  /** Per cache since this instance started; the hit ratio leaves errors out (they are failures, not misses). */
+  cache: { store: "upstash" | "memory"; caches: CacheStats[] };
 };
+
+export type CacheStats = { name: string; hits: number; misses: number; errors: number; hitRatio: number | null };
+
+async function cacheStats(): Promise<CacheStats[]> {
+  const { values } = await getMetrics().cacheRequests.get();
+  const byName = new Map<string, CacheStats>();
+  for (const v of values) {
+    const name = String(v.labels.cache);
+    const entry = byName.get(name) ?? { name, hits: 0, misses: 0, errors: 0, hitRatio: null };
+    byName.set(name, entry);
+    if (v.labels.result === "hit") entry.hits += v.value;
+    else if (v.labels.result === "miss") entry.misses += v.value;
+    else entry.errors += v.value;
+  }
+  return [...byName.values()]
+    .map((c) => ({ ...c, hitRatio: c.hits + c.misses > 0 ? c.hits / (c.hits + c.misses) : null }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
 
 export async function getSystemOverview(): Promise<SystemOverview> {
   // "Now" is read live but not stored: the stored snapshots stay one per SAMPLE_MS, so the chart's bars are even.
@@ -150,5 +170,6 @@ export async function getSystemOverview(): Promise<SystemOverview> {
     process: { uptimeSeconds: Math.round(process.uptime()), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     readiness,
     instrumentation: env.ANATOMY_INSTRUMENTATION === "1",
+    cache: { store: env.UPSTASH_REDIS_REST_URL ? "upstash" : "memory", caches: await cacheStats() },
   };
 }

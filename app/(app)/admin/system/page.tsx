@@ -147,7 +147,41 @@ export default async function SystemPage() {
             </dl>
           </Card>
         </div>
-        <p className="mt-6 text-xs text-zinc-500">Cache, job and outbox figures join this page when those subsystems land.</p>
+        <Card className="mt-6">
+          <CardHeader
+            title="Cache"
+            description={`${o.cache.store === "upstash" ? "Upstash Redis (shared by all instances)" : "In-process memory (one instance only)"}; since this instance started.`}
+          />
+          {o.cache.caches.length === 0 ? (
+            <CardBody><p className="text-sm text-zinc-500">No cache lookups yet.</p></CardBody>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm">
+                <thead className="bg-zinc-50 text-left text-xs text-zinc-500">
+                  <tr>
+                    <th scope="col" className="px-5 py-2 font-medium">Cache</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Hit ratio</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Hits</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Misses</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Errors</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100">
+                  {o.cache.caches.map((c) => (
+                    <tr key={c.name}>
+                      <td className="px-5 py-2 font-mono text-xs whitespace-nowrap text-zinc-800">{c.name}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{c.hitRatio === null ? "—" : `${number.format(c.hitRatio * 100)}%`}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{c.hits}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{c.misses}</td>
+                      <td className={`px-5 py-2 text-right whitespace-nowrap tabular-nums ${c.errors > 0 ? "text-red-700" : ""}`}>{c.errors}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+        <p className="mt-6 text-xs text-zinc-500">Job and outbox figures join this page with background jobs.</p>
       </main>
     </div>
   );
