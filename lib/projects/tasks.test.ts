@@ -25,7 +25,10 @@ describe("tasks", () => {
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
-    expect(seen).toEqual([...titles].reverse());
+    // The same order as one page of all (newest first; ties within the clock's resolution ordered by id), each once.
+    const all = (await listTasks({ actor, orgId: org.id, projectId: project.id, filters: {}, limit: 50 })).items.map((t) => t.title);
+    expect(seen).toEqual(all);
+    expect([...seen].sort()).toEqual(titles);
   });
 
   it("filters by status, assignee and search text", async () => {
