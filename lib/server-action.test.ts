@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { createProjectInput } from "@/lib/projects/schemas";
-import { formToObject, toActionError } from "@/lib/server-action";
+import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
+import { formToObject, runActionAs, toActionError } from "@/lib/server-action";
 
 describe("server action plumbing", () => {
   it("reads form fields and drops React's internal action fields", () => {
@@ -38,5 +40,18 @@ describe("server action plumbing", () => {
     const message = state && !state.ok ? state.error : "";
     expect(message).toMatch(/^Something went wrong \(ref [\w-]+\)\.$/);
     expect(message).not.toContain("hunter2");
+  });
+
+  it("limits each user's mutations: over the allowance the action body does not run and the form says when to retry", async () => {
+    const user = { id: randomUUID(), email: "busy@example.test", name: "Busy", emailVerified: null, isPlatformAdmin: false };
+    let runs = 0;
+    const act = () => runActionAs(user, "busyAction", new FormData(), async () => ++runs);
+    const { limit } = rateLimitPolicies.mutations;
+    for (let i = 0; i < limit; i++) expect(await act()).toMatchObject({ ok: true });
+    const refused = await act();
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds?\.$/) });
+    expect(runs).toBe(limit);
+    // Someone else is not affected.
+    expect(await runActionAs({ ...user, id: randomUUID() }, "busyAction", null, async () => "ok")).toMatchObject({ ok: true, data: "ok" });
   });
 });

@@ -49,11 +49,26 @@ export async function runAction<T>(
   let user: CurrentUser | null = null;
   try {
     user = await getCurrentUser();
-    if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+  } catch (error) {
+    return toActionError(error, name);
+  }
+  if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+  return runActionAs(user, name, form, fn, message);
+}
+
+/** runAction once the user is known: the per-user mutation limit, then the service; a refused call changes nothing. */
+export async function runActionAs<T>(
+  user: CurrentUser,
+  name: string,
+  form: FormData | undefined | null,
+  fn: (user: CurrentUser, input: Record<string, unknown>) => Promise<T>,
+  message?: string,
+): Promise<ActionState<T>> {
+  try {
     await enforceRateLimit("mutations", user.id);
     const data = await fn(user, formToObject(form));
     return { ok: true, data, message };
   } catch (error) {
-    return toActionError(error, name, user?.id);
+    return toActionError(error, name, user.id);
   }
 }

@@ -11,7 +11,7 @@ import { getMetrics } from "@/lib/observability/metrics";
 
 export type RateLimitResult = { success: boolean; limit: number; remaining: number; retryAfterSeconds: number };
 
-type Limiter = { limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult> };
+export type Limiter = { limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult> };
 
 const log = logger.child({ module: "rate-limit" });
 
@@ -49,7 +49,7 @@ function scaledLimit(policy: RateLimitPolicyName): number {
   return Math.max(1, Math.ceil(rateLimitPolicies[policy].limit * getEnv().RATE_LIMIT_MULTIPLIER));
 }
 
-function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
+export function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
   const limiters = new Map<RateLimitPolicyName, Ratelimit>();
   const limiterFor = (policy: RateLimitPolicyName) => {
     let limiter = limiters.get(policy);
@@ -79,7 +79,7 @@ function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
   };
 }
 
-function createMemoryLimiter(): Limiter {
+export function createMemoryLimiter(): Limiter {
   const limiters = new Map<RateLimitPolicyName, RateLimiterMemory>();
   return {
     async limit(policy, identifier) {
@@ -115,9 +115,9 @@ function createLimiterFromEnv(): Limiter {
   return createMemoryLimiter();
 }
 
-/** Test hook: start from fresh limiters (the environment decides which kind). */
-export function resetRateLimiterForTests(): void {
-  holder.__anatomyRateLimiter = undefined;
+/** Test hook: use this limiter from now on (undefined: a fresh one of the kind the environment names). */
+export function setRateLimiterForTests(limiter: Limiter | undefined): void {
+  holder.__anatomyRateLimiter = limiter;
 }
 
 function describeWait(seconds: number): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
 import {
   acceptInvitation,
   createInvitation,
@@ -24,6 +25,25 @@ import {
 const DAY = 24 * 60 * 60 * 1000;
 
 describe("createInvitation", () => {
+  it("caps invitations per organization: over the limit nothing is stored and no mail goes out", async () => {
+    const { org, actors } = await createOrgWithRoles();
+    const { limit } = rateLimitPolicies.invitations;
+    for (let i = 0; i < limit; i++) {
+      await createInvitation({ actor: actors.admin, input: { orgId: org.id, email: uniqueEmail("bulk"), role: "member" } });
+    }
+    const before = await snapshotOrg(org.id);
+    const email = uniqueEmail("one-too-many");
+    await expect(createInvitation({ actor: actors.owner, input: { orgId: org.id, email, role: "member" } })).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+    });
+    expect(await snapshotOrg(org.id)).toEqual(before);
+    expect(await mailTo(email)).toHaveLength(0);
+    // Another organization is not affected.
+    const other = await createOrgWithRoles();
+    await expect(createInvitation({ actor: other.actors.owner, input: { orgId: other.org.id, email, role: "member" } })).resolves.toMatchObject({ emailSent: true });
+  });
+
   it("stores an open invitation and emails a one-time /invite/<token> link", async () => {
     const { org, owner, actors } = await createOrgWithRoles();
     const email = uniqueEmail("invitee");
