@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { signUp, uniqueEmail } from "./fixtures";
+import { expect, test, signUp, uniqueEmail } from "./fixtures";
 
 // What a CDN in front of the app may keep: marketing pages and hashed assets, never a signed-in page.
 test("marketing pages and assets are CDN-cacheable; signed-in pages are private", async ({ page, request }) => {

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { login, PASSWORD, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, login, PASSWORD, signUp, uniqueEmail } from "./fixtures";
 
 test("wrong password and malformed input get clear messages, not errors", async ({ page }) => {
   await page.goto("/sign-in");

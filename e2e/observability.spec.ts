@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
 
 const METRICS_TOKEN = "e2e-metrics-token-0123456789"; // playwright.config.ts gives the server this token
 

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, linkFromMailbox, signUp, uniqueEmail } from "./fixtures";
 
 // The foundation's user story, end to end in a real browser against the built app.
 test("sign up, verify, create work, invite a teammate who joins, roles hold, sign out", async ({ page, browser }) => {

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, linkFromMailbox, login, signUp, uniqueEmail } from "./fixtures";
+import { type Page } from "@playwright/test";
+import { expect, test, PASSWORD, linkFromMailbox, login, signUp, uniqueEmail } from "./fixtures";
 
 // The cached hot path must never serve yesterday's answer: a role change made in one browser shows on the member's next
 // page load in another, "sign out of all devices" ends every session, and rate limits stop password guessing.
