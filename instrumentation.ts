@@ -6,6 +6,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { registerNode } = await import("@/lib/observability/register-node");
   await registerNode();
+  const { startLocalJobs } = await import("@/lib/jobs/start-local-jobs");
+  await startLocalJobs();
 }
 
 // Every error Next catches while rendering or handling a request: logged once with the request id, and counted.

@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // CSV uploads go through a server action; the app's own cap (UPLOAD_MAX_BYTES, 2 MB by default) gives the message.
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
   // Static pages say how long a CDN may serve them: `revalidate` (app/(marketing)/layout.tsx) becomes s-maxage, and
   // the rest of expireTime becomes stale-while-revalidate (a day of serving the old copy while one request refreshes).
   expireTime: 3600 + 86400,

@@ -58,6 +58,18 @@ const schema = z.object({
   ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
   // Scales every rate-limit policy's allowance (e.g. 100 for load tests and e2e runs from one address).
   RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(10_000).default(1),
+  // Background jobs. INNGEST_EVENT_KEY set: Inngest Cloud (INNGEST_SIGNING_KEY required too); INNGEST_DEV=1: a local
+  // Inngest dev server (INNGEST_BASE_URL, default http://localhost:8288); neither: the in-process executor.
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV: flag,
+  INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
+  // 0 leaves events in the outbox (the benchmark's "dispatch off"; an incident switch: the re-dispatcher sends them later).
+  ANATOMY_JOB_DISPATCH: z.enum(["0", "1"]).default("1"),
+  // Uploads and generated files, per file (Postgres storage).
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  // Days of activity kept; older monthly partitions are detached and dropped by the maintenance job. 0 keeps all.
+  ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).default(400),
   // 0 turns metrics and tracing off (the instrumentation-overhead benchmark compares both).
   ANATOMY_INSTRUMENTATION: z.enum(["0", "1"]).default("1"),
   // Seconds /api/ready answers 503 after SIGTERM before the process exits, so load balancers drain it first.
@@ -121,6 +133,9 @@ export function assertProductionConfig(env: Env = getEnv()): void {
     !env.SMTP_URL && "SMTP_URL",
     // Links in emails are built from it; the localhost default would send users nowhere.
     !env.hasAppUrl && "APP_URL",
+    // Jobs run on Inngest (Cloud, or a dev server with INNGEST_DEV=1); the in-process executor is for one machine.
+    !env.INNGEST_EVENT_KEY && !env.INNGEST_DEV && "INNGEST_EVENT_KEY",
+    !env.INNGEST_SIGNING_KEY && !env.INNGEST_DEV && "INNGEST_SIGNING_KEY",
     // Cache invalidations and rate limits must be shared by every instance.
     !env.UPSTASH_REDIS_REST_URL && "UPSTASH_REDIS_REST_URL",
     !env.UPSTASH_REDIS_REST_TOKEN && "UPSTASH_REDIS_REST_TOKEN",

@@ -19,13 +19,15 @@ export type ActivityType =
   | "project.unarchived"
   | "task.created"
   | "task.updated"
-  | "task.deleted";
+  | "task.deleted"
+  | "tasks.imported"
+  | "report.requested";
 
 export type ActivityInput = {
   orgId: string;
   actorId: string | null;
   type: ActivityType;
-  subjectType: "organization" | "member" | "invitation" | "project" | "task";
+  subjectType: "organization" | "member" | "invitation" | "project" | "task" | "import" | "report";
   subjectId?: string | null;
   data?: Record<string, unknown>;
 };

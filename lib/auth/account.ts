@@ -6,11 +6,12 @@ import { emailSchema, nameSchema, passwordSchema, signUpInput } from "@/lib/auth
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { afterCommit, withTx } from "@/lib/db/transaction";
+import { passwordResetRequested, verificationEmailRequested } from "@/lib/jobs/events";
+import { enqueueEvent } from "@/lib/jobs/outbox";
+import { seal } from "@/lib/seal";
 import { orgDataTag } from "@/lib/activity/record-activity";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
-import { resetPasswordMessage, verifyEmailMessage } from "@/lib/email/templates";
-import { sendEmailSafely } from "@/lib/email/send-email";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { z } from "zod";
@@ -50,8 +51,8 @@ async function consumeToken(tx: Tx, token: string, purpose: TokenPurpose, now: D
 }
 
 /**
- * Creates the user, their first organization (owner) and sends the verification email, all or nothing except the
- * email, which is sent after commit and can be re-sent.
+ * Creates the user and their first organization (owner), and queues the welcome/verification email, all or nothing:
+ * the email is an outbox event of the same transaction, sent by a job (retried until delivered).
  */
 export async function registerUser(
   { input, now = new Date() }: { input: unknown; now?: Date },
@@ -64,9 +65,9 @@ export async function registerUser(
       const [user] = await tx.insert(users).values({ name, email, passwordHash }).returning({ id: users.id });
       const org = await createOrganization({ ownerId: user!.id, name: `${name}'s workspace` }, tx);
       const token = await issueToken(tx, user!.id, "verify_email", VERIFY_EMAIL_TTL_MS, now);
+      await enqueueEvent(tx, verificationEmailRequested, { userId: user!.id, sealedToken: await seal(token), welcome: true });
       return { userId: user!.id, orgSlug: org.slug, verificationToken: token };
     }, db);
-    await sendEmailSafely(verifyEmailMessage(email, name, result.verificationToken));
     return result;
   } catch (error) {
     if (isUniqueViolation(error, "users_email_lower_idx")) {
@@ -85,8 +86,10 @@ export async function resendVerificationEmail({ userId, now = new Date() }: { us
     .where(eq(users.id, userId));
   if (!user) throw new AppError("unauthenticated", "Please sign in again.");
   if (user.emailVerified) return { alreadyVerified: true };
-  const token = await withTx((tx) => issueToken(tx, userId, "verify_email", VERIFY_EMAIL_TTL_MS, now), db);
-  await sendEmailSafely(verifyEmailMessage(user.email, user.name, token));
+  await withTx(async (tx) => {
+    const token = await issueToken(tx, userId, "verify_email", VERIFY_EMAIL_TTL_MS, now);
+    await enqueueEvent(tx, verificationEmailRequested, { userId, sealedToken: await seal(token), welcome: false });
+  }, db);
   return { alreadyVerified: false };
 }
 
@@ -107,8 +110,11 @@ export async function requestPasswordReset({ input, now = new Date() }: { input:
   const { email } = parseOrThrow(z.object({ email: emailSchema }), input);
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(sql`lower(${users.email})`, email));
   if (!user) return { token: undefined };
-  const token = await withTx((tx) => issueToken(tx, user.id, "reset_password", RESET_PASSWORD_TTL_MS, now), db);
-  await sendEmailSafely(resetPasswordMessage(user.email, token));
+  const token = await withTx(async (tx) => {
+    const issued = await issueToken(tx, user.id, "reset_password", RESET_PASSWORD_TTL_MS, now);
+    await enqueueEvent(tx, passwordResetRequested, { userId: user.id, sealedToken: await seal(issued) });
+    return issued;
+  }, db);
   return { token };
 }
 
@@ -173,4 +179,23 @@ export async function updateProfile({ userId, input }: { userId: string; input: 
     const orgs = await tx.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.userId, userId));
     await afterCommit(tx, () => invalidateCacheTags(orgs.map((o) => orgDataTag(o.orgId))));
   }, db);
+}
+
+/** Who an account email goes to (jobs): null when the user was deleted meanwhile. */
+export async function getUserContact(userId: string, db: Db = getDb()) {
+  const [user] = await db
+    .select({ email: users.email, name: users.name, emailVerified: users.emailVerified })
+    .from(users)
+    .where(eq(users.id, userId));
+  return user ?? null;
+}
+
+/** Deletes link tokens that can no longer be used (expired or consumed a day ago): maintenance job. */
+export async function purgeUnusableTokens({ now = new Date() }: { now?: Date } = {}, db: Db = getDb()): Promise<number> {
+  const dayAgo = new Date(now.getTime() - 24 * 3600 * 1000);
+  const deleted = await db
+    .delete(userTokens)
+    .where(sql`${userTokens.expiresAt} < ${now.toISOString()}::timestamptz or ${userTokens.usedAt} < ${dayAgo.toISOString()}::timestamptz`)
+    .returning({ id: userTokens.id });
+  return deleted.length;
 }

@@ -52,3 +52,24 @@ export function invitationMessage(to: string, orgName: string, inviterName: stri
       { label: "Accept invitation", url }, "The invitation is valid for 7 days and works once."),
   };
 }
+
+export function reportReadyMessage(to: string, orgName: string, orgSlug: string, kind: string, rows: number): EmailMessage {
+  const url = link(`/${orgSlug}/data`);
+  const what = `The ${kind} report of ${orgName} (${rows} rows)`;
+  return {
+    to,
+    subject: `Your ${kind} report for ${orgName} is ready`,
+    text: `${what} is ready to download for 7 days:\n${url}\n`,
+    html: layout("Your report is ready", [`${what} is ready to download.`], { label: "Download the report", url }, "The file is kept for 7 days."),
+  };
+}
+
+export function taskAssignedMessage(to: string, actorName: string, title: string, projectName: string, path: string): EmailMessage {
+  const url = link(path);
+  return {
+    to,
+    subject: `${actorName} assigned you “${title}”`,
+    text: `${actorName} assigned you the task “${title}” in ${projectName}:\n${url}\n`,
+    html: layout("A task for you", [`${actorName} assigned you the task “${title}” in ${projectName}.`], { label: "Open the project", url }, "You get this email when someone assigns you a task."),
+  };
+}

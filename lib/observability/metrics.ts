@@ -46,6 +46,19 @@ function create() {
       labelNames: ["policy", "outcome"] as const,
       registers: [registry],
     }),
+    jobRuns: new Counter({
+      name: "job_runs_total",
+      help: "Background function runs by function and outcome (completed, failed: retries exhausted, retried: an attempt failed and will be retried).",
+      labelNames: ["function", "status"] as const,
+      registers: [registry],
+    }),
+    jobRunDuration: new Histogram({
+      name: "job_run_duration_seconds",
+      help: "Wall time of background function runs from first attempt to completion or final failure, by function.",
+      labelNames: ["function", "status"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers: [registry],
+    }),
     dbQueries: new Counter({
       name: "db_queries_total",
       help: "SQL statements issued by the app, by operation.",

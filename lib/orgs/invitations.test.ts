@@ -41,7 +41,8 @@ describe("createInvitation", () => {
     expect(await mailTo(email)).toHaveLength(0);
     // Another organization is not affected.
     const other = await createOrgWithRoles();
-    await expect(createInvitation({ actor: other.actors.owner, input: { orgId: other.org.id, email, role: "member" } })).resolves.toMatchObject({ emailSent: true });
+    await createInvitation({ actor: other.actors.owner, input: { orgId: other.org.id, email, role: "member" } });
+    expect(await mailTo(email)).toHaveLength(1);
   });
 
   it("stores an open invitation and emails a one-time /invite/<token> link", async () => {
@@ -49,7 +50,6 @@ describe("createInvitation", () => {
     const email = uniqueEmail("invitee");
     const invitation = await createInvitation({ actor: actors.owner, input: { orgId: org.id, email, role: "admin" } });
 
-    expect(invitation.emailSent).toBe(true);
     const mail = await mailTo(email);
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toBe(`Olivia Owner invited you to ${org.name} on Anatomy`);
@@ -86,6 +86,7 @@ describe("createInvitation", () => {
   it("re-inviting the same address replaces the open invitation; the old link is then gone", async () => {
     const { org, owner, actors } = await createOrgWithRoles();
     const first = await createInvitationFor(org.id, owner.id, uniqueEmail("twice"), "member");
+    expect(await mailTo(first.email)).toHaveLength(1);
     const second = await createInvitation({
       actor: actors.owner,
       input: { orgId: org.id, email: first.email.toUpperCase(), role: "admin" },
@@ -95,7 +96,9 @@ describe("createInvitation", () => {
       expect.objectContaining({ id: second.id, role: "admin" }),
     ]);
     expect((await getInvitationByToken(first.token))?.status).toBe("revoked");
-    expect(await mailTo(first.email)).toHaveLength(2);
+    const mail = await mailTo(first.email);
+    expect(mail).toHaveLength(2);
+    expect(mail[1]!.text).toContain(`/invite/${second.token}`);
 
     const invitee = await createUser({ email: first.email });
     await expect(acceptInvitation({ actor: { userId: invitee.id }, token: first.token })).rejects.toMatchObject({ code: "gone" });
@@ -114,7 +117,11 @@ describe("createInvitation", () => {
       expect(outcomes).toContain("ok");
       expect(outcomes.every((o) => o === "ok" || o === "conflict")).toBe(true);
       expect(await listOpenInvitations({ actor: actors.owner, orgId: org.id })).toHaveLength(1);
-      expect(await mailTo(email)).toHaveLength(outcomes.filter((o) => o === "ok").length);
+      // At least the open invitation's email; the replaced one's only if its job ran before the replacement committed
+      // (the job skips invitations that are closed by the time it runs).
+      const mails = await mailTo(email);
+      expect(mails.length).toBeGreaterThanOrEqual(1);
+      expect(mails.length).toBeLessThanOrEqual(outcomes.filter((o) => o === "ok").length);
     }
   });
 

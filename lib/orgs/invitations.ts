@@ -6,10 +6,11 @@ import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db } from "@/lib/db/client";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { withTx } from "@/lib/db/transaction";
+import { invitationCreated } from "@/lib/jobs/events";
+import { enqueueEvent } from "@/lib/jobs/outbox";
+import { seal } from "@/lib/seal";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
-import { invitationMessage } from "@/lib/email/templates";
-import { sendEmailSafely } from "@/lib/email/send-email";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { canManageRole, roleLabels, type Role } from "@/lib/orgs/permissions";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
@@ -23,7 +24,7 @@ const openInvitation = and(isNull(invitations.acceptedAt), isNull(invitations.re
 export async function createInvitation(
   { actor, input, now = new Date() }: { actor: Actor; input: unknown; now?: Date },
   db: Db = getDb(),
-): Promise<{ id: string; token: string; emailSent: boolean }> {
+): Promise<{ id: string; token: string }> {
   const { orgId, email, role } = parseOrThrow(createInvitationInput, input);
   const actorRole = await requirePermission(actor, orgId, "invitation:create", db);
   if (!canManageRole(actorRole, undefined, role)) {
@@ -32,7 +33,7 @@ export async function createInvitation(
   // Each invitation sends mail to an address the org chose: cap it per org, so an account cannot be used to spam.
   await enforceRateLimit("invitations", orgId);
   const { token, tokenHash } = generateToken();
-  const { invitation, orgName, inviterName } = await withTx(async (tx) => {
+  const { invitation } = await withTx(async (tx) => {
     const [existingMember] = await tx
       .select({ id: memberships.id })
       .from(memberships)
@@ -57,9 +58,9 @@ export async function createInvitation(
       subjectId: created!.id,
       data: { email, role },
     });
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
-    const [inviter] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
-    return { invitation: created!, orgName: org!.name, inviterName: inviter?.name ?? inviter?.email ?? "A teammate" };
+    // The email goes out from a job (retried until delivered); the link's token travels sealed.
+    await enqueueEvent(tx, invitationCreated, { invitationId: created!.id, orgId, sealedToken: await seal(token) }, { orgId });
+    return { invitation: created! };
   }, db).catch((error: unknown) => {
     // A concurrent invitation to the same address (a double-submitted form) committed first.
     if (isUniqueViolation(error, "invitations_open_org_email_idx")) {
@@ -68,8 +69,37 @@ export async function createInvitation(
     throw error;
   });
 
-  const emailSent = await sendEmailSafely(invitationMessage(email, orgName, inviterName, roleLabels[role], token));
-  return { id: invitation.id, token, emailSent };
+  return { id: invitation.id, token };
+}
+
+export type InvitationEmail = { email: string; orgName: string; inviterName: string; roleLabel: string; isOpen: boolean };
+
+/** What the invitation email needs, and whether the invitation can still be accepted (the job skips closed ones). */
+export async function getInvitationEmail(invitationId: string, now = new Date(), db: Db = getDb()): Promise<InvitationEmail | null> {
+  const [row] = await db
+    .select({
+      email: invitations.email,
+      role: invitations.role,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+      expiresAt: invitations.expiresAt,
+      orgName: organizations.name,
+      inviterName: users.name,
+      inviterEmail: users.email,
+    })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+    .leftJoin(users, eq(users.id, invitations.invitedById))
+    .where(eq(invitations.id, invitationId))
+    .limit(1);
+  if (!row) return null;
+  return {
+    email: row.email,
+    orgName: row.orgName,
+    inviterName: row.inviterName ?? row.inviterEmail ?? "A teammate",
+    roleLabel: roleLabels[row.role],
+    isOpen: !row.acceptedAt && !row.revokedAt && row.expiresAt > now,
+  };
 }
 
 export async function listOpenInvitations({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
@@ -191,4 +221,19 @@ export async function acceptInvitation(
     }
     return { orgSlug: org!.slug, role: invitation.role };
   }, db);
+}
+
+/**
+ * Deletes invitations that ended (expired, withdrawn or accepted) more than `graceDays` ago: maintenance job. The grace
+ * keeps a recently expired link saying "expired" rather than "not valid".
+ */
+export async function purgeClosedInvitations({ now = new Date(), graceDays = 30 }: { now?: Date; graceDays?: number } = {}, db: Db = getDb()) {
+  const cutoff = new Date(now.getTime() - graceDays * 24 * 3600 * 1000).toISOString();
+  const deleted = await db
+    .delete(invitations)
+    .where(
+      sql`${invitations.expiresAt} < ${cutoff}::timestamptz or ${invitations.revokedAt} < ${cutoff}::timestamptz or ${invitations.acceptedAt} < ${cutoff}::timestamptz`,
+    )
+    .returning({ id: invitations.id });
+  return deleted.length;
 }

@@ -4,6 +4,8 @@ import { memberships, projects, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
+import { taskAssigned } from "@/lib/jobs/events";
+import { enqueueEvent } from "@/lib/jobs/outbox";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
@@ -73,6 +75,10 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
       subjectId: task!.id,
       data: { title: data.title, projectId: data.projectId },
     });
+    // Someone else's new task: they hear about it by email, from a job (the request does not wait for SMTP).
+    if (data.assigneeId && data.assigneeId !== actor.userId) {
+      await enqueueEvent(tx, taskAssigned, { taskId: task!.id, orgId: data.orgId, assigneeId: data.assigneeId, actorId: actor.userId }, { orgId: data.orgId });
+    }
     return task!;
   }, db);
 }
@@ -104,6 +110,9 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
       subjectId: taskId,
       data: { title: task.title, projectId: task.projectId, changes: set },
     });
+    if (set.assigneeId && set.assigneeId !== actor.userId) {
+      await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
+    }
   }, db);
 }
 
@@ -196,4 +205,24 @@ export async function listTasks(
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtText, last.id) : null,
   };
+}
+
+/** What the "assigned to you" email needs; null when the task is gone or no longer assigned to that person. */
+export async function getTaskAssignmentEmail({ taskId, assigneeId, actorId }: { taskId: string; assigneeId: string; actorId: string }, db: Db = getDb()) {
+  const [row] = await db
+    .select({
+      title: tasks.title,
+      projectId: tasks.projectId,
+      projectName: projects.name,
+      currentAssigneeId: tasks.assigneeId,
+      assigneeEmail: users.email,
+      orgSlug: sql<string>`(select slug from organizations where organizations.id = ${tasks.orgId})`,
+      actorName: sql<string | null>`(select coalesce(name, email) from users a where a.id = ${actorId}::uuid)`,
+    })
+    .from(tasks)
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .innerJoin(users, eq(users.id, assigneeId))
+    .where(eq(tasks.id, taskId));
+  if (!row || row.currentAssigneeId !== assigneeId) return null;
+  return row;
 }

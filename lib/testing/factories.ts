@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
+import { drainJobs } from "@/lib/testing/jobs";
 import { activityEvents, invitations, mailMessages, memberships, organizations, projects, tasks, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { getDb } from "@/lib/db/client";
@@ -87,7 +88,9 @@ export async function getUserById(userId: string) {
 }
 
 /** Messages in the dev mailbox addressed to `email`, oldest first. */
+/** The mail sent to `email`, oldest first, once the queued email jobs have run. */
 export async function mailTo(email: string) {
+  await drainJobs();
   return getDb().select().from(mailMessages).where(eq(mailMessages.to, email)).orderBy(asc(mailMessages.createdAt));
 }
 

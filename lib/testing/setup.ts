@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { closeDb, openPglite, openPostgres, setDbHandle } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { drainJobs } from "@/lib/testing/jobs";
 
 beforeAll(async () => {
   const url = getEnv().DATABASE_URL;
@@ -15,5 +16,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await drainJobs();
   await closeDb();
+});
+
+// Jobs queued by a test (emails, imports) run in the in-process executor: let them finish before the next test, and
+// before the database closes.
+afterEach(async () => {
+  await drainJobs();
 });

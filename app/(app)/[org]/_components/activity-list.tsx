@@ -23,6 +23,8 @@ function describe(item: ActivityItem): string {
     case "task.created": return `created the task “${str(d.title)}”`;
     case "task.updated": return `updated the task “${str(d.title)}”`;
     case "task.deleted": return `deleted the task “${str(d.title)}”`;
+    case "tasks.imported": return `imported ${String(d.created ?? 0)} new and ${String(d.updated ?? 0)} updated tasks from ${str(d.fileName)}`;
+    case "report.requested": return `requested a ${str(d.kind)} report`;
     default: return item.type;
   }
 }

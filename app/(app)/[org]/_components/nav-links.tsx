@@ -1,6 +1,6 @@
 "use client";
 
-import { FolderKanban, LayoutDashboard, Settings, Users } from "lucide-react";
+import { ArrowDownUp, FolderKanban, LayoutDashboard, Settings, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -9,12 +9,13 @@ const items = [
   { href: "", label: "Dashboard", icon: LayoutDashboard, exact: true },
   { href: "/projects", label: "Projects", icon: FolderKanban, exact: false },
   { href: "/members", label: "Members", icon: Users, exact: false },
+  { href: "/data", label: "Data", icon: ArrowDownUp, exact: false },
   { href: "/settings", label: "Settings", icon: Settings, exact: false },
 ];
 
 export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "tabs" }) {
   const pathname = usePathname();
-  // Tabs (below lg): the four labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view (down to 320px).
+  // Tabs (below lg): the five labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view (down to 320px).
   return (
     <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-0.5 overflow-x-auto sm:gap-1"}>
       {items.map((item) => {

@@ -24,9 +24,9 @@ export async function removeMemberAction(_: ActionState<unknown>, form: FormData
 
 export async function createInvitationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createInvitation", form, async (user, input) => {
-    const { emailSent } = await createInvitation({ actor: { userId: user.id }, input });
+    const { id } = await createInvitation({ actor: { userId: user.id }, input });
     revalidateFormPath(input);
-    return { emailSent };
+    return { id };
   }, "Invitation sent.");
 }
 

@@ -1,0 +1,27 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { createReport } from "@/lib/projects/reports";
+import { createTaskImport } from "@/lib/projects/task-imports";
+import { runAction, type ActionState } from "@/lib/server-action";
+
+export async function importTasksAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  return runAction("importTasks", form, async (user, input) => {
+    const upload = form.get("file");
+    const file =
+      upload instanceof File && upload.size > 0
+        ? { name: upload.name, contentType: upload.type, data: Buffer.from(await upload.arrayBuffer()) }
+        : null;
+    const result = await createTaskImport({ actor: { userId: user.id }, input, file });
+    if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+    return result;
+  }, "Import queued. Its progress shows below.");
+}
+
+export async function requestReportAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+  return runAction("requestReport", form, async (user, input) => {
+    const result = await createReport({ actor: { userId: user.id }, input });
+    if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+    return result;
+  }, "Report requested. We will email you when it is ready.");
+}

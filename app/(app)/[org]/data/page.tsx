@@ -1,0 +1,151 @@
+import { FileSpreadsheet, FileUp } from "lucide-react";
+import type { Metadata } from "next";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requireUserOrRedirect } from "@/lib/auth/current-user";
+import { getEnv } from "@/lib/env";
+import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
+import { can } from "@/lib/orgs/permissions";
+import { listProjects } from "@/lib/projects/projects";
+import { listReports, type ReportItem } from "@/lib/projects/reports";
+import { listTaskImports, type TaskImportItem } from "@/lib/projects/task-imports";
+import { PageHeader } from "../_components/page-header";
+import { ImportTasksForm, RequestReportForm } from "./_components/data-forms";
+
+export const metadata: Metadata = { title: "Data" };
+
+const number = new Intl.NumberFormat("en-GB");
+const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const statusTone = { queued: "gray", running: "indigo", completed: "green", failed: "red" } as const;
+const statusLabel = { queued: "Queued", running: "Running", completed: "Completed", failed: "Failed" } as const;
+
+function Progress({ done, total, label }: { done: number; total: number | null; label: string }) {
+  const percent = total ? Math.min(100, Math.round((done / total) * 100)) : 0;
+  return (
+    <div className="mt-2">
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-1.5 overflow-hidden rounded-full bg-zinc-100">
+        <div className="h-full rounded-full bg-indigo-500 transition-all" style={{ width: `${percent}%` }} />
+      </div>
+      <p className="mt-1 text-xs text-zinc-500">{total === null ? "Reading the file…" : `${number.format(done)} of ${number.format(total)} rows`}</p>
+    </div>
+  );
+}
+
+export default async function DataPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const user = await requireUserOrRedirect(`/${slug}/data`);
+  const { org, role } = await getOrgContextOrNotFound(user.id, slug);
+  const actor = { userId: user.id };
+  const path = `/${org.slug}/data`;
+  const canImport = can(role, "import:create");
+  const [reports, imports, projects] = await Promise.all([
+    listReports({ actor, orgId: org.id }),
+    canImport ? listTaskImports({ actor, orgId: org.id }) : Promise.resolve([] as TaskImportItem[]),
+    canImport ? listProjects({ actor, orgId: org.id, limit: 100 }) : Promise.resolve([]),
+  ]);
+  const busy = [...reports, ...imports].some((r) => r.status === "queued" || r.status === "running");
+  return (
+    <>
+      {busy ? <AutoRefresh seconds={2} /> : null}
+      <PageHeader title="Data" description="Export your organization's tasks and activity; import tasks from a spreadsheet." />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader title="Export" description="A CSV file, built in the background. We email you when it is ready; it is kept for 7 days." />
+          <CardBody><RequestReportForm orgId={org.id} path={path} /></CardBody>
+          {reports.length === 0 ? null : <ReportList slug={org.slug} reports={reports} />}
+        </Card>
+        {canImport ? (
+          <Card>
+            <CardHeader
+              title="Import tasks"
+              description={`A CSV with a header line. Columns: "title" (required), "status" (to do, in progress, done), "due" (2026-12-31), "assignee" (a member's email), "key" (a stable id: importing the same key again updates the task).`}
+            />
+            <CardBody>
+              {projects.length === 0 ? (
+                <p className="text-sm text-zinc-600">Create a project first: tasks are imported into a project.</p>
+              ) : (
+                <ImportTasksForm orgId={org.id} path={path} projects={projects.map((p) => ({ id: p.id, name: p.name }))} maxKb={Math.floor(getEnv().UPLOAD_MAX_BYTES / 1024)} />
+              )}
+            </CardBody>
+            {imports.length === 0 ? (
+              <EmptyState icon={<FileUp className="size-5" />} title="No imports yet" description="Imports you start show here with their progress and any rows that could not be imported." />
+            ) : (
+              <ImportList imports={imports} />
+            )}
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) {
+  return (
+    <ul aria-label="Reports" className="divide-y divide-zinc-100 border-t border-zinc-100">
+      {reports.map((r) => {
+        const name = `${r.kind === "tasks" ? "Tasks" : "Activity"} report`;
+        return (
+          <li key={r.id} aria-label={`${name}, ${statusLabel[r.status]}`} className="flex flex-col gap-2 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
+            <div className="min-w-0 flex-1">
+              <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
+                <FileSpreadsheet aria-hidden className="size-4 text-zinc-400" />
+                {name}
+                <Badge tone={statusTone[r.status]}>{statusLabel[r.status]}</Badge>
+              </p>
+              <p className="mt-0.5 text-xs text-zinc-500">
+                {r.requestedBy ?? "Someone"} · {time.format(r.createdAt)} UTC
+                {r.status === "completed" ? ` · ${number.format(r.rowCount)} rows` : ""}
+              </p>
+              {r.status === "running" || r.status === "queued" ? <Progress done={r.rowCount} total={r.totalRows} label={`Progress of the ${name.toLowerCase()}`} /> : null}
+              {r.status === "failed" ? <p className="mt-1 text-xs text-red-700">{r.failureReason ?? "It could not be generated."} Request it again.</p> : null}
+            </div>
+            {r.status === "completed" ? (
+              <a href={`/${slug}/data/reports/${r.id}/download`} className="shrink-0 text-sm font-medium text-indigo-600 hover:text-indigo-500" download>
+                Download CSV
+              </a>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ImportList({ imports }: { imports: TaskImportItem[] }) {
+  return (
+    <ul aria-label="Imports" className="divide-y divide-zinc-100 border-t border-zinc-100">
+      {imports.map((i) => (
+        <li key={i.id} aria-label={`Import of ${i.fileName}, ${statusLabel[i.status]}`} className="px-5 py-3">
+          <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
+            <span className="min-w-0 truncate">{i.fileName}</span>
+            <Badge tone={statusTone[i.status]}>{statusLabel[i.status]}</Badge>
+          </p>
+          <p className="mt-0.5 text-xs text-zinc-500">
+            Into {i.projectName} · {time.format(i.createdAt)} UTC
+          </p>
+          {i.status === "running" || i.status === "queued" ? <Progress done={i.processedRows} total={i.totalRows} label={`Progress of ${i.fileName}`} /> : null}
+          {i.status === "completed" ? (
+            <p className="mt-1 text-sm text-zinc-700">
+              {number.format(i.createdCount)} created, {number.format(i.updatedCount)} updated
+              {i.errorCount > 0 ? `, ${number.format(i.errorCount)} ${i.errorCount === 1 ? "row" : "rows"} skipped` : ""}.
+            </p>
+          ) : null}
+          {i.status === "failed" ? <p className="mt-1 text-sm text-red-700">{i.failureReason ?? "The import failed."}</p> : null}
+          {i.rowErrors.length > 0 ? (
+            <details className="mt-2 text-sm">
+              <summary className="cursor-pointer text-zinc-600">Rows that were not imported</summary>
+              <ul className="mt-1 max-h-48 space-y-0.5 overflow-y-auto text-xs text-zinc-700">
+                {i.rowErrors.map((e) => (
+                  <li key={`${e.row}-${e.message}`}>Line {e.row}: {e.message}</li>
+                ))}
+                {i.errorCount > i.rowErrors.length ? <li>…and {number.format(i.errorCount - i.rowErrors.length)} more.</li> : null}
+              </ul>
+            </details>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

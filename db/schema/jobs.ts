@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+// Transactional outbox: an event is written in the same transaction as the change that causes it, then dispatched to
+// Inngest after commit. The row id is the Inngest event id, so a re-dispatch is deduplicated by Inngest.
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    orgId: uuid("org_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    // The re-dispatcher and the backlog gauge read only pending rows, oldest first.
+    index("outbox_events_pending_idx").on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
+    index("outbox_events_dispatched_idx").on(t.dispatchedAt),
+  ],
+);
+
+// One row per function run, written by the jobs middleware (start, completion, each failed attempt) and the
+// inngest/function.failed handler (final failure). What org admins and operators see of the background work.
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    runId: text("run_id").primaryKey(),
+    functionId: text("function_id").notNull(),
+    eventId: text("event_id"),
+    eventName: text("event_name").notNull(),
+    orgId: uuid("org_id"),
+    status: text("status", { enum: ["running", "retrying", "completed", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("job_runs_started_idx").on(t.startedAt),
+    index("job_runs_status_started_idx").on(t.status, t.startedAt),
+    index("job_runs_org_started_idx").on(t.orgId, t.startedAt),
+  ],
+);

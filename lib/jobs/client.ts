@@ -1,0 +1,44 @@
+import { Inngest } from "inngest";
+import { getEnv } from "@/lib/env";
+import { JobRunsMiddleware } from "@/lib/jobs/middleware";
+import { logger } from "@/lib/observability/logger";
+
+export type JobMode = "cloud" | "dev" | "local";
+
+/** Where events go: Inngest Cloud, an Inngest dev server, or the in-process executor (zero-setup). */
+export function getJobMode(): JobMode {
+  const env = getEnv();
+  if (env.INNGEST_EVENT_KEY) return "cloud";
+  if (env.INNGEST_DEV) return "dev";
+  return "local";
+}
+
+const env = getEnv();
+const mode = getJobMode();
+
+// Local mode talks to no server: the client is in dev mode (no signing key), and its event API calls (step.sendEvent)
+// are answered in-process by the executor through this fetch (lib/jobs/runtime.ts installs the handler).
+const localFetch = {
+  handler: undefined as undefined | ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>),
+};
+
+export function setLocalEventFetch(handler: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>): void {
+  localFetch.handler = handler;
+}
+
+export const inngest = new Inngest({
+  id: "anatomy",
+  isDev: mode !== "cloud",
+  eventKey: env.INNGEST_EVENT_KEY ?? (mode === "local" ? "local" : undefined),
+  signingKey: env.INNGEST_SIGNING_KEY,
+  baseUrl: mode === "dev" ? env.INNGEST_BASE_URL : undefined,
+  logger: logger.child({ module: "inngest" }),
+  middleware: [JobRunsMiddleware],
+  fetch:
+    mode === "local"
+      ? (input: RequestInfo | URL, init?: RequestInit) => {
+          if (!localFetch.handler) throw new Error("The in-process job executor is not running.");
+          return localFetch.handler(input, init);
+        }
+      : undefined,
+});

@@ -1,0 +1,35 @@
+import { sendEmail } from "@/lib/email/send-email";
+import { reportReadyMessage } from "@/lib/email/templates";
+import { inngest } from "@/lib/jobs/client";
+import { reportRequested } from "@/lib/jobs/events";
+import { appendReportPage, failReport, finishReport, startReport } from "@/lib/projects/reports";
+
+// A CSV report, one step per page of rows (keyset pagination), so progress shows as pages land and a failure retries
+// one page; then an email to whoever asked. Two reports per org at a time; one run per report.
+export const generateReport = inngest.createFunction(
+  {
+    id: "generate-report",
+    triggers: [reportRequested.trigger],
+    retries: 4,
+    idempotency: "event.data.reportId",
+    concurrency: { key: "event.data.orgId", limit: 2 },
+    onFailure: async ({ event, error, step }) => {
+      await step.run("mark the report failed", () => failReport(event.data.event.data.reportId, error.message));
+    },
+  },
+  async ({ event, step }) => {
+    const { reportId } = event.data;
+    await step.run("start", () => startReport(reportId));
+    let pages = 0;
+    for (let hasMore = true; hasMore; pages++) {
+      const page = pages;
+      ({ hasMore } = await step.run(`write page ${page + 1}`, () => appendReportPage(reportId, page)));
+    }
+    const report = await step.run("finish", () => finishReport(reportId));
+    if (report.requester) {
+      const { email, orgName, orgSlug } = report.requester;
+      await step.run("email the requester", () => sendEmail(reportReadyMessage(email, orgName, orgSlug, report.kind, report.rowCount)));
+    }
+    return { rows: report.rowCount, pages };
+  },
+);

@@ -1,0 +1,26 @@
+import { inngest } from "@/lib/jobs/client";
+import { taskImportRequested } from "@/lib/jobs/events";
+import { failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
+
+// A CSV import, one step per chunk of rows: a failure retries only its chunk (whose upserts are idempotent), and the
+// import's progress is visible as chunks complete. One import per org at a time; one run per import.
+export const importTasks = inngest.createFunction(
+  {
+    id: "import-tasks",
+    triggers: [taskImportRequested.trigger],
+    retries: 4,
+    idempotency: "event.data.importId",
+    concurrency: { key: "event.data.orgId", limit: 1 },
+    onFailure: async ({ event, error, step }) => {
+      await step.run("mark the import failed", () => failTaskImport(event.data.event.data.importId, error.message));
+    },
+  },
+  async ({ event, step }) => {
+    const { importId } = event.data;
+    const { chunks } = await step.run("read the file", () => prepareTaskImport(importId));
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      await step.run(`import chunk ${chunk + 1} of ${chunks}`, () => importTaskChunk(importId, chunk));
+    }
+    return step.run("finish", () => finishTaskImport(importId));
+  },
+);

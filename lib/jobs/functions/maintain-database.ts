@@ -1,0 +1,34 @@
+import { dropExpiredActivityPartitions, ensureActivityPartitions } from "@/lib/activity/partitions";
+import { purgeUnusableTokens } from "@/lib/auth/account";
+import { getEnv } from "@/lib/env";
+import { inngest } from "@/lib/jobs/client";
+import { deleteJobRunsBefore } from "@/lib/jobs/job-runs";
+import { deleteDispatchedOutboxEvents } from "@/lib/jobs/outbox";
+import { purgeClosedInvitations } from "@/lib/orgs/invitations";
+import { deleteExpiredFiles } from "@/lib/storage/file-store";
+
+const DAY = 24 * 3600 * 1000;
+
+// Nightly housekeeping, one step per concern so a failure retries only its own part: activity partitions created two
+// months ahead and dropped past the retention (ACTIVITY_RETENTION_DAYS), dead link tokens and closed invitations
+// purged, and the jobs' own bookkeeping (dispatched outbox rows, old job runs, expired generated files) trimmed.
+export const maintainDatabase = inngest.createFunction(
+  { id: "maintain-database", triggers: [{ cron: "TZ=UTC 17 3 * * *" }], retries: 3, concurrency: { limit: 1 } },
+  async ({ step }) => {
+    const created = await step.run("create upcoming activity partitions", () => ensureActivityPartitions(2));
+    const dropped = await step.run("drop activity partitions past retention", () =>
+      dropExpiredActivityPartitions({ retentionDays: getEnv().ACTIVITY_RETENTION_DAYS }),
+    );
+    const tokens = await step.run("purge unusable tokens", () => purgeUnusableTokens());
+    const invitations = await step.run("purge closed invitations", () => purgeClosedInvitations());
+    const bookkeeping = await step.run("trim job bookkeeping", async () => {
+      const now = Date.now();
+      return {
+        outbox: await deleteDispatchedOutboxEvents({ before: new Date(now - 7 * DAY) }),
+        jobRuns: await deleteJobRunsBefore(new Date(now - 30 * DAY)),
+        files: await deleteExpiredFiles(new Date(now)),
+      };
+    });
+    return { partitionsCreated: created, partitionsDropped: dropped, tokens, invitations, ...bookkeeping };
+  },
+);

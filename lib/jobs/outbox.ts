@@ -1,0 +1,143 @@
+import "server-only";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { after } from "next/server";
+import { outboxEvents } from "@/db/schema";
+import { getDb, type Db } from "@/lib/db/client";
+import { afterCommit } from "@/lib/db/transaction";
+import { getEnv } from "@/lib/env";
+import type { EventData } from "@/lib/jobs/events";
+import { logger } from "@/lib/observability/logger";
+import type { z } from "zod";
+
+// The transactional outbox. A service that causes background work writes the event here, in the transaction of its
+// change, so the change and the promise of the work commit together. After commit the event is handed to Inngest (in
+// the background of the response: Next's `after()`), and marked dispatched. If that fails, or the process dies first,
+// the row stays pending and the scheduled re-dispatcher (functions/redispatch-outbox.ts) sends it a minute later. The
+// row id is the Inngest event id: Inngest drops an id it has seen in the last 24 hours, so a re-send runs nothing twice.
+
+const log = logger.child({ module: "outbox" });
+
+export type OutboxEvent = { id: string; name: string; data: Record<string, unknown> };
+export type EventSender = (events: OutboxEvent[]) => Promise<void>;
+
+type Schema = { name: string; schema: z.ZodType<Record<string, unknown>> };
+
+/** Writes the event in `tx` (it must be the transaction of the change); dispatches it once that commits. */
+export async function enqueueEvent<E extends Schema>(tx: Db, event: E, data: EventData<E>, opts: { orgId?: string } = {}): Promise<string> {
+  const parsed = event.schema.parse(data);
+  const [row] = await tx
+    .insert(outboxEvents)
+    .values({ name: event.name, data: parsed, orgId: opts.orgId ?? null })
+    .returning({ id: outboxEvents.id });
+  const id = row!.id;
+  await afterCommit(tx, () => scheduleDispatch([id]));
+  return id;
+}
+
+// After the response when inside a request (the user does not wait for the queue), right away otherwise.
+function scheduleDispatch(ids: string[]): void {
+  // Dispatch off (benchmarks, incidents): rows wait for the re-dispatcher or for dispatch to be turned back on.
+  if (getEnv().ANATOMY_JOB_DISPATCH === "0") return;
+  const task = () => {
+    const dispatch = dispatchOutboxEvents(ids)
+      .catch((error: unknown) => log.error({ err: error }, "outbox dispatch failed"))
+      .finally(() => inFlight.delete(dispatch));
+    inFlight.add(dispatch);
+    return dispatch;
+  };
+  try {
+    after(task);
+  } catch {
+    void task();
+  }
+}
+
+// Dispatches started and not yet finished, so tests and shutdown can wait for them.
+const inFlight: Set<Promise<unknown>> = ((globalThis as typeof globalThis & { __anatomyDispatches?: Set<Promise<unknown>> }).__anatomyDispatches ??=
+  new Set());
+
+/** Resolves once every dispatch started so far has finished (the events reached Inngest or the executor, or failed). */
+export async function settleDispatches(): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
+/** Sends these pending rows and marks them dispatched; on failure records the attempt and leaves them pending. */
+export async function dispatchOutboxEvents(ids: string[], db: Db = getDb()): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db
+    .select({ id: outboxEvents.id, name: outboxEvents.name, data: outboxEvents.data })
+    .from(outboxEvents)
+    .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.dispatchedAt)));
+  if (rows.length === 0) return 0;
+  const sent = rows.map((r) => r.id);
+  try {
+    await (await getEventSender())(rows);
+  } catch (error) {
+    await db
+      .update(outboxEvents)
+      .set({ attempts: sql`${outboxEvents.attempts} + 1`, lastError: error instanceof Error ? error.message.slice(0, 500) : "send failed" })
+      .where(inArray(outboxEvents.id, sent));
+    log.warn({ err: error, events: sent.length }, "could not hand events to Inngest; they stay pending for the re-dispatcher");
+    return 0;
+  }
+  await db
+    .update(outboxEvents)
+    .set({ dispatchedAt: new Date(), attempts: sql`${outboxEvents.attempts} + 1`, lastError: null })
+    .where(inArray(outboxEvents.id, sent));
+  return sent.length;
+}
+
+/** Pending rows older than `olderThanMs` (their after-commit dispatch failed or never ran), oldest first. */
+export async function listStuckOutboxEvents({ olderThanMs = 60_000, limit = 500, now = new Date() } = {}, db: Db = getDb()) {
+  const rows = await db
+    .select({ id: outboxEvents.id })
+    .from(outboxEvents)
+    .where(and(isNull(outboxEvents.dispatchedAt), lt(outboxEvents.createdAt, new Date(now.getTime() - olderThanMs))))
+    .orderBy(asc(outboxEvents.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Backlog figures for metrics and readiness: pending rows and the age of the oldest, in one indexed query. */
+export async function getOutboxBacklog(db: Db = getDb(), now = new Date()): Promise<{ pending: number; oldestSeconds: number }> {
+  const [row] = await db
+    .select({ pending: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${outboxEvents.createdAt})` })
+    .from(outboxEvents)
+    .where(isNull(outboxEvents.dispatchedAt));
+  const oldest = row?.oldest ? new Date(row.oldest) : null;
+  return { pending: Number(row?.pending ?? 0), oldestSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+}
+
+/** Dispatched rows older than the retention are deleted by the maintenance job (the event lives on in Inngest). */
+export async function deleteDispatchedOutboxEvents({ before }: { before: Date }, db: Db = getDb()): Promise<number> {
+  const deleted = await db
+    .delete(outboxEvents)
+    .where(lt(outboxEvents.dispatchedAt, before))
+    .returning({ id: outboxEvents.id });
+  return deleted.length;
+}
+
+// The sender is the Inngest client (Cloud or dev server) or the in-process executor; lib/jobs/runtime.ts decides and is
+// loaded lazily, because it imports every job function and they import the services that call enqueueEvent.
+const holder = globalThis as typeof globalThis & { __anatomyEventSender?: EventSender };
+
+async function getEventSender(): Promise<EventSender> {
+  if (!holder.__anatomyEventSender) {
+    const { createEventSender } = await import("@/lib/jobs/runtime");
+    holder.__anatomyEventSender ??= createEventSender();
+  }
+  return holder.__anatomyEventSender!;
+}
+
+/** Test hook: send with this (undefined: the runtime's sender again). */
+export function setEventSenderForTests(sender: EventSender | undefined): void {
+  holder.__anatomyEventSender = sender;
+}
+
+export function isOutboxRowDispatched(id: string, db: Db = getDb()) {
+  return db
+    .select({ dispatchedAt: outboxEvents.dispatchedAt })
+    .from(outboxEvents)
+    .where(eq(outboxEvents.id, id))
+    .then(([row]) => Boolean(row?.dispatchedAt));
+}

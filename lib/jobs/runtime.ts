@@ -1,0 +1,47 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { serve } from "inngest/next";
+import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
+import { jobFunctions } from "@/lib/jobs/functions";
+import { createLocalExecutor, type LocalExecutor } from "@/lib/jobs/local-executor";
+import type { EventSender } from "@/lib/jobs/outbox";
+import { logger } from "@/lib/observability/logger";
+
+// Where the job functions meet their runner: the serve() handler (Inngest Cloud or the dev server call it over HTTP at
+// /api/inngest) and, in zero-setup mode, the in-process executor that calls the same handler directly.
+
+export const inngestHandlers = serve({ client: inngest, functions: jobFunctions });
+
+const holder = globalThis as typeof globalThis & { __anatomyLocalExecutor?: LocalExecutor };
+
+/** The in-process executor (local mode), one per process. */
+export function getLocalExecutor(): LocalExecutor {
+  holder.__anatomyLocalExecutor ??= createLocalExecutor({
+    appId: inngest.id,
+    functions: jobFunctions,
+    handler: (request) => inngestHandlers.POST(request as NextRequest, undefined),
+    log: logger.child({ module: "jobs" }),
+  });
+  const executor = holder.__anatomyLocalExecutor;
+  // step.sendEvent inside functions reaches the executor through the client's fetch.
+  setLocalEventFetch((input, init) => executor.fetch(input, init));
+  return executor;
+}
+
+/** The executor if one was started in this process (tests wait for it to go idle). */
+export function getStartedLocalExecutor(): LocalExecutor | undefined {
+  return holder.__anatomyLocalExecutor;
+}
+
+/** How the outbox hands events over: to Inngest (Cloud or dev server), or to the in-process executor. */
+export function createEventSender(): EventSender {
+  if (getJobMode() === "local") {
+    const executor = getLocalExecutor();
+    return async (events) => {
+      await executor.send(events.map(({ id, name, data }) => ({ id, name, data })));
+    };
+  }
+  return async (events) => {
+    await inngest.send(events.map(({ id, name, data }) => ({ id, name, data })));
+  };
+}

@@ -1,0 +1,299 @@
+import "server-only";
+import { parse } from "csv-parse/sync";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { NonRetriableError } from "inngest";
+import { z } from "zod";
+import { memberships, projects, taskImports, tasks, users, type ImportRowError } from "@/db/schema";
+import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
+import { invalidateCacheTags } from "@/lib/cache/define-cache";
+import { getDb, type Db } from "@/lib/db/client";
+import { afterCommit, withTx } from "@/lib/db/transaction";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { taskImportRequested } from "@/lib/jobs/events";
+import { enqueueEvent } from "@/lib/jobs/outbox";
+import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { taskStatuses, type TaskStatus } from "@/lib/projects/schemas";
+import { getFileStore } from "@/lib/storage/file-store";
+
+// CSV import of tasks into a project. The request stores the upload and queues the job (lib/jobs/functions/
+// import-tasks.ts), which parses it in chunks of CHUNK_ROWS: each chunk is validated row by row (bad rows are reported,
+// not fatal) and upserted by external key in one transaction together with its progress, so a retried chunk neither
+// duplicates tasks nor counts twice.
+
+export const CHUNK_ROWS = 250;
+export const MAX_IMPORT_ROWS = 20_000;
+const MAX_REPORTED_ERRORS = 100;
+
+export const createTaskImportInput = z.object({ orgId: z.uuid({ error: "Invalid id." }), projectId: z.uuid({ error: "Choose a project." }) });
+
+export type UploadedFile = { name: string; contentType: string; data: Buffer };
+
+/** Stores the CSV and queues its import. Managers only; the project must be active. */
+export async function createTaskImport({ actor, input, file }: { actor: Actor; input: unknown; file: UploadedFile | null }, db: Db = getDb()) {
+  const { orgId, projectId } = parseOrThrow(createTaskImportInput, input);
+  await requirePermission(actor, orgId, "import:create", db);
+  if (!file || file.data.byteLength === 0) throw new AppError("invalid_input", "Choose a CSV file to import.", { file: ["Choose a CSV file."] });
+  if (!/\.csv$/i.test(file.name) && !/csv|text\/plain/.test(file.contentType)) {
+    throw new AppError("invalid_input", "The file must be a CSV (.csv).", { file: ["The file must be a CSV (.csv)."] });
+  }
+  const [project] = await db
+    .select({ id: projects.id, archivedAt: projects.archivedAt })
+    .from(projects)
+    .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)));
+  if (!project) throw new AppError("not_found", "Project not found.", { projectId: ["Choose a project."] });
+  if (project.archivedAt) throw new AppError("conflict", "This project is archived. Restore it before importing.");
+  return withTx(async (tx) => {
+    const { id: fileId } = await getFileStore().put({ orgId, name: file.name, contentType: "text/csv", data: file.data }, tx);
+    const [row] = await tx
+      .insert(taskImports)
+      .values({ orgId, projectId, requestedById: actor.userId, fileId, fileName: file.name.slice(0, 200) })
+      .returning({ id: taskImports.id });
+    await enqueueEvent(tx, taskImportRequested, { importId: row!.id, orgId }, { orgId });
+    return { importId: row!.id };
+  }, db);
+}
+
+const header = {
+  title: ["title", "name", "task"],
+  status: ["status", "state"],
+  dueOn: ["due", "due_on", "due date", "due_date"],
+  assignee: ["assignee", "assignee_email", "assignee email", "owner"],
+  key: ["key", "external_id", "external id", "id"],
+} as const;
+
+type Columns = { -readonly [K in keyof typeof header]?: number };
+
+function columnsOf(headerRow: string[]): Columns {
+  const normalized = headerRow.map((h) => h.trim().toLowerCase());
+  const columns: Columns = {};
+  for (const [field, names] of Object.entries(header) as [keyof typeof header, readonly string[]][]) {
+    const index = normalized.findIndex((h) => names.includes(h));
+    if (index >= 0) columns[field] = index;
+  }
+  return columns;
+}
+
+function parseCsv(data: Buffer, opts: { fromLine?: number; toLine?: number } = {}): string[][] {
+  try {
+    return parse(data, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      from_line: opts.fromLine,
+      to_line: opts.toLine,
+    }) as string[][];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new NonRetriableError(`The file is not valid CSV: ${reason}`);
+  }
+}
+
+async function loadImport(importId: string, db: Db) {
+  const [row] = await db.select().from(taskImports).where(eq(taskImports.id, importId));
+  if (!row) throw new NonRetriableError(`Import ${importId} not found.`);
+  if (!row.fileId) throw new NonRetriableError("The uploaded file is gone.");
+  const file = await getFileStore().get(row.orgId, row.fileId, db);
+  if (!file) throw new NonRetriableError("The uploaded file is gone.");
+  return { row, data: file.data };
+}
+
+/** Job step: reads the header, counts the rows, marks the import running. Returns the number of chunks. */
+export async function prepareTaskImport(importId: string, db: Db = getDb()): Promise<{ chunks: number; totalRows: number }> {
+  const { row, data } = await loadImport(importId, db);
+  const all = parseCsv(data);
+  const [headerRow, ...rows] = all;
+  if (!headerRow || columnsOf(headerRow).title === undefined) {
+    throw new NonRetriableError('The first line must name the columns, with at least a "title" column.');
+  }
+  if (rows.length > MAX_IMPORT_ROWS) throw new NonRetriableError(`The file has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} can be imported at once.`);
+  await db.update(taskImports).set({ status: "running", totalRows: rows.length }).where(eq(taskImports.id, row.id));
+  return { chunks: Math.ceil(rows.length / CHUNK_ROWS), totalRows: rows.length };
+}
+
+const statusByLabel: Record<string, TaskStatus> = { todo: "todo", "to do": "todo", "in progress": "in_progress", in_progress: "in_progress", done: "done" };
+
+const rowSchema = z.object({
+  title: z.string().min(1, "title is empty").max(200, "title is longer than 200 characters"),
+  status: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return "todo" as TaskStatus;
+      const status = statusByLabel[v.toLowerCase()];
+      if (!status) ctx.addIssue({ code: "custom", message: `status "${v}" is not one of ${taskStatuses.join(", ")}` });
+      return status ?? "todo";
+    }),
+  dueOn: z.union([z.literal(""), z.iso.date({ error: "due date must look like 2026-12-31" })]).optional(),
+  assignee: z.string().optional(),
+  key: z.string().max(200, "key is longer than 200 characters").optional(),
+});
+
+/** Job step: validates and upserts one chunk; a chunk already applied (a retry) changes nothing. */
+export async function importTaskChunk(importId: string, chunk: number, db: Db = getDb()) {
+  const { row, data } = await loadImport(importId, db);
+  if (row.chunkResults[String(chunk)]) return row.chunkResults[String(chunk)]!;
+  const [headerRow] = parseCsv(data, { toLine: 1 });
+  const columns = columnsOf(headerRow ?? []);
+  // Line numbers as the user sees them in a spreadsheet: the header is line 1. Chunks cover data lines only.
+  const firstLine = 2 + chunk * CHUNK_ROWS;
+  const records = parseCsv(data, { fromLine: firstLine, toLine: firstLine + CHUNK_ROWS - 1 });
+
+  const members = await db
+    .select({ id: users.id, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, row.orgId));
+  const memberByEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
+
+  const errors: ImportRowError[] = [];
+  const values: (typeof tasks.$inferInsert)[] = [];
+  records.forEach((record, i) => {
+    const line = firstLine + i;
+    const cell = (field: keyof Columns) => (columns[field] === undefined ? undefined : (record[columns[field]!] ?? ""));
+    const parsed = rowSchema.safeParse({ title: cell("title") ?? "", status: cell("status"), dueOn: cell("dueOn"), assignee: cell("assignee"), key: cell("key") });
+    if (!parsed.success) {
+      errors.push({ row: line, message: parsed.error.issues.map((issue) => issue.message).join("; ") });
+      return;
+    }
+    const { title, status, dueOn, assignee, key } = parsed.data;
+    const assigneeId = assignee ? memberByEmail.get(assignee.toLowerCase()) : null;
+    if (assignee && !assigneeId) {
+      errors.push({ row: line, message: `assignee ${assignee} is not a member of this organization` });
+      return;
+    }
+    values.push({
+      orgId: row.orgId,
+      projectId: row.projectId,
+      title,
+      status,
+      dueOn: dueOn || null,
+      assigneeId: assigneeId ?? null,
+      createdById: row.requestedById,
+      // With a key column, re-importing a file updates its tasks; without one, the line in this import is the key,
+      // which is what keeps a retried chunk from inserting its rows twice.
+      externalKey: key ? `csv:${key}` : `import:${row.id}:${line}`,
+    });
+  });
+
+  return withTx(async (tx) => {
+    // Serialises chunks of one import and re-checks, under the lock, that this chunk was not applied meanwhile.
+    const [locked] = await tx.select({ chunkResults: taskImports.chunkResults }).from(taskImports).where(eq(taskImports.id, row.id)).for("update");
+    const done = locked?.chunkResults[String(chunk)];
+    if (done) return done;
+    let created = 0;
+    let updated = 0;
+    if (values.length > 0) {
+      const result = await tx
+        .insert(tasks)
+        .values(values)
+        .onConflictDoUpdate({
+          target: [tasks.orgId, tasks.externalKey],
+          targetWhere: sql`${tasks.externalKey} is not null`,
+          set: {
+            title: sql`excluded.title`,
+            status: sql`excluded.status`,
+            dueOn: sql`excluded.due_on`,
+            assigneeId: sql`excluded.assignee_id`,
+            updatedAt: sql`now()`,
+          },
+        })
+        .returning({ inserted: sql<boolean>`(xmax = 0)` });
+      created = result.filter((r) => r.inserted).length;
+      updated = result.length - created;
+    }
+    const counts = { created, updated, errors: errors.length };
+    await tx
+      .update(taskImports)
+      .set({
+        chunkResults: sql`${taskImports.chunkResults} || ${JSON.stringify({ [String(chunk)]: counts })}::jsonb`,
+        processedRows: sql`greatest(${taskImports.processedRows}, ${chunk * CHUNK_ROWS + records.length})`,
+        createdCount: sql`${taskImports.createdCount} + ${created}`,
+        updatedCount: sql`${taskImports.updatedCount} + ${updated}`,
+        errorCount: sql`${taskImports.errorCount} + ${errors.length}`,
+        rowErrors: sql`(${taskImports.rowErrors} || ${JSON.stringify(errors)}::jsonb)`,
+      })
+      .where(eq(taskImports.id, row.id));
+    // The dashboard's counts change with every chunk, not only at the end.
+    await afterCommit(tx, () => invalidateCacheTags([orgDataTag(row.orgId)]));
+    return counts;
+  }, db);
+}
+
+/** Job step: marks the import completed and records it in the org's activity. */
+export async function finishTaskImport(importId: string, db: Db = getDb()) {
+  return withTx(async (tx) => {
+    const [row] = await tx
+      .update(taskImports)
+      .set({
+        status: "completed",
+        finishedAt: new Date(),
+        // Only the first rows' errors are kept for the UI; errorCount has the total.
+        rowErrors: sql`(select coalesce(jsonb_agg(e), '[]'::jsonb) from (select e from jsonb_array_elements(${taskImports.rowErrors}) e limit ${MAX_REPORTED_ERRORS}) s)`,
+      })
+      .where(eq(taskImports.id, importId))
+      .returning();
+    if (!row) throw new NonRetriableError(`Import ${importId} not found.`);
+    await recordActivity(tx, {
+      orgId: row.orgId,
+      actorId: row.requestedById,
+      type: "tasks.imported",
+      subjectType: "import",
+      subjectId: row.id,
+      data: { fileName: row.fileName, created: row.createdCount, updated: row.updatedCount, errors: row.errorCount },
+    });
+    return { created: row.createdCount, updated: row.updatedCount, errors: row.errorCount };
+  }, db);
+}
+
+/** The job's failure handler: the import failed for good (bad file, or retries exhausted). */
+export async function failTaskImport(importId: string, reason: string, db: Db = getDb()) {
+  await db
+    .update(taskImports)
+    .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
+    .where(eq(taskImports.id, importId));
+}
+
+export type TaskImportItem = {
+  id: string;
+  projectId: string;
+  projectName: string;
+  fileName: string;
+  status: "queued" | "running" | "completed" | "failed";
+  totalRows: number | null;
+  processedRows: number;
+  createdCount: number;
+  updatedCount: number;
+  errorCount: number;
+  rowErrors: ImportRowError[];
+  failureReason: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+};
+
+/** The org's recent imports, newest first (managers). */
+export async function listTaskImports({ actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number }, db: Db = getDb()) {
+  await requirePermission(actor, orgId, "import:create", db);
+  return db
+    .select({
+      id: taskImports.id,
+      projectId: taskImports.projectId,
+      projectName: projects.name,
+      fileName: taskImports.fileName,
+      status: taskImports.status,
+      totalRows: taskImports.totalRows,
+      processedRows: taskImports.processedRows,
+      createdCount: taskImports.createdCount,
+      updatedCount: taskImports.updatedCount,
+      errorCount: taskImports.errorCount,
+      rowErrors: taskImports.rowErrors,
+      failureReason: taskImports.failureReason,
+      createdAt: taskImports.createdAt,
+      finishedAt: taskImports.finishedAt,
+    })
+    .from(taskImports)
+    .innerJoin(projects, eq(projects.id, taskImports.projectId))
+    .where(eq(taskImports.orgId, orgId))
+    .orderBy(desc(taskImports.createdAt))
+    .limit(Math.min(Math.max(limit, 1), 100)) as Promise<TaskImportItem[]>;
+}
