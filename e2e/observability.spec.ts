@@ -54,6 +54,11 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   // The dashboard's loads went through the cache: the session-user cache has lookups and a hit ratio.
   const sessionUserRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "session-user", exact: true }) });
   await expect(sessionUserRow.getByRole("cell").nth(1)).toHaveText(/^\d+(\.\d)?%$/);
+  await expect(page.getByText("Job failures (last hour)")).toBeVisible();
+  // The verification email went out through a job: the Jobs page lists its run as completed.
+  await page.getByRole("link", { name: "Recent job runs and failures →" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Jobs" })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "send-verification-email, completed" }).first()).toBeVisible();
 
   const other = await browser.newContext();
   const stranger = await other.newPage();
@@ -61,5 +66,6 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   await signUp(stranger, { name: "Sam", email: uniqueEmail("sam") });
   await expect(stranger.getByRole("heading", { level: 1, name: "Sam's workspace" })).toBeVisible();
   expect((await stranger.goto("/admin/system"))?.status()).toBe(404);
+  expect((await stranger.goto("/admin/jobs"))?.status()).toBe(404);
   await other.close();
 });

@@ -66,6 +66,8 @@ const schema = z.object({
   INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
   // 0 leaves events in the outbox (the benchmark's "dispatch off"; an incident switch: the re-dispatcher sends them later).
   ANATOMY_JOB_DISPATCH: z.enum(["0", "1"]).default("1"),
+  // /api/ready reports the outbox as failing (not critical) above this many pending events.
+  OUTBOX_READY_MAX_BACKLOG: z.coerce.number().int().min(1).default(1000),
   // Uploads and generated files, per file (Postgres storage).
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   // Days of activity kept; older monthly partitions are detached and dropped by the maintenance job. 0 keeps all.

@@ -24,6 +24,11 @@ export class JobRunsMiddleware extends Middleware.BaseMiddleware {
     if (!isFinalAttempt) await recordRunRetrying(runRefFrom(ctx, fn.id()), error as Error);
   }
 
+  // A step that throws is retried on its own (the function is not re-run): that is a failed attempt too.
+  override async onStepError({ ctx, fn, error, isFinalAttempt }: Middleware.OnStepErrorArgs) {
+    if (!isFinalAttempt) await recordRunRetrying(runRefFrom(ctx, fn.id()), error as Error);
+  }
+
   override async wrapStep({ next, stepInfo, fn }: Middleware.WrapStepArgs): Promise<unknown> {
     if (stepInfo.memoized) return next();
     const name = typeof stepInfo.options.id === "string" ? stepInfo.options.id : stepInfo.hashedId;

@@ -59,6 +59,16 @@ function create() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
       registers: [registry],
     }),
+    outboxBacklog: new Gauge({
+      name: "outbox_backlog",
+      help: "Outbox events not yet handed to Inngest (read from the database at scrape time; the same for every instance).",
+      registers: [registry],
+    }),
+    outboxOldestPending: new Gauge({
+      name: "outbox_oldest_pending_seconds",
+      help: "Age of the oldest outbox event not yet handed to Inngest (0 when none).",
+      registers: [registry],
+    }),
     dbQueries: new Counter({
       name: "db_queries_total",
       help: "SQL statements issued by the app, by operation.",

@@ -31,6 +31,15 @@ describe("readiness", () => {
     expect(readiness.checks.cache).toMatchObject({ status: "fail", critical: false });
   });
 
+  it("reports an outbox backlog above the threshold, and stays ready (Inngest being down is not this instance's fault)", async () => {
+    const { outboxEvents } = await import("@/db/schema");
+    await getDb().insert(outboxEvents).values([{ name: "test/pending", data: {} }, { name: "test/pending", data: {} }]);
+    const readiness = await checkReadiness({ maxBacklog: 1 });
+    expect(readiness.ready).toBe(true);
+    expect(readiness.checks.outbox).toMatchObject({ status: "fail", critical: false, error: expect.stringMatching(/events waiting to be dispatched/) });
+    expect((await checkReadiness({ maxBacklog: 1000 })).checks.outbox).toMatchObject({ status: "ok" });
+  });
+
   it("turns not ready for good once the process is shutting down", async () => {
     markShuttingDown();
     const readiness = await checkReadiness();

@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { getCacheStore } from "@/lib/cache/get-cache-store";
 import type { CacheStore } from "@/lib/cache/store";
 import { getDb, type Db } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { getOutboxBacklog } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
 
 const log = logger.child({ module: "readiness" });
@@ -43,17 +45,32 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<
 }
 
 /**
- * Whether this instance should receive traffic: not draining, and its primary database answers. The cache is checked
- * and reported but not critical: requests fail over to the database when it is down, and since every instance shares
- * it, failing readiness on it would take the whole fleet out of the load balancer at once.
+ * Whether this instance should receive traffic: not draining, and its primary database answers. The cache and the
+ * outbox backlog are checked and reported but not critical: requests fail over to the database when the cache is down,
+ * and a backlog means Inngest is unreachable; both are shared by every instance, so failing readiness on them would
+ * take the whole fleet out of the load balancer at once.
  */
 export async function checkReadiness({
   db = getDb(),
   cache = getCacheStore(),
   timeoutMs = 2000,
-}: { db?: Db; cache?: CacheStore; timeoutMs?: number } = {}): Promise<Readiness> {
-  const [database, cacheCheck] = await Promise.all([timed(() => db.execute(sql`select 1`), timeoutMs), timed(() => cache.ping(), timeoutMs)]);
-  const checks: Record<string, CheckResult> = { database, cache: { ...cacheCheck, critical: false } };
+  maxBacklog = getEnv().OUTBOX_READY_MAX_BACKLOG,
+}: { db?: Db; cache?: CacheStore; timeoutMs?: number; maxBacklog?: number } = {}): Promise<Readiness> {
+  const [database, cacheCheck, outbox] = await Promise.all([
+    timed(() => db.execute(sql`select 1`), timeoutMs),
+    timed(() => cache.ping(), timeoutMs),
+    timed(async () => {
+      const { pending } = await getOutboxBacklog(db);
+      if (pending > maxBacklog) throw new Error(`${pending} events waiting to be dispatched (more than ${maxBacklog})`);
+    }, timeoutMs),
+  ]);
+  const checks: Record<string, CheckResult> = {
+    database,
+    cache: { ...cacheCheck, critical: false },
+    // A growing backlog means Inngest is unreachable for everyone: reported (and alerted on), not a reason to pull
+    // instances that serve requests fine out of the load balancer.
+    outbox: { ...outbox, critical: false },
+  };
   const shuttingDown = isShuttingDown();
   const ready = !shuttingDown && Object.values(checks).every((c) => c.status === "ok" || c.critical === false);
   return { ready, shuttingDown, checks };

@@ -1,6 +1,9 @@
 import "server-only";
 import type { MetricValue } from "prom-client";
 import { getEnv } from "@/lib/env";
+import { getJobMode, type JobMode } from "@/lib/jobs/client";
+import { countFailedRunsSince } from "@/lib/jobs/job-runs";
+import { getOutboxBacklog } from "@/lib/jobs/outbox";
 import { getMetrics } from "@/lib/observability/metrics";
 import { checkReadiness, type Readiness } from "@/lib/observability/readiness";
 
@@ -109,7 +112,13 @@ export type SystemOverview = {
   instrumentation: boolean;
   /** Per cache since this instance started; the hit ratio leaves errors out (they are failures, not misses). */
   cache: { store: "upstash" | "memory"; caches: CacheStats[] };
+  jobs: { failedLastHour: number; outboxPending: number; outboxOldestSeconds: number; mode: JobMode };
 };
+
+async function jobStats(): Promise<SystemOverview["jobs"]> {
+  const [failedLastHour, backlog] = await Promise.all([countFailedRunsSince(new Date(Date.now() - WINDOW_MS)), getOutboxBacklog()]);
+  return { failedLastHour, outboxPending: backlog.pending, outboxOldestSeconds: backlog.oldestSeconds, mode: getJobMode() };
+}
 
 export type CacheStats = { name: string; hits: number; misses: number; errors: number; hitRatio: number | null };
 
@@ -171,5 +180,6 @@ export async function getSystemOverview(): Promise<SystemOverview> {
     readiness,
     instrumentation: env.ANATOMY_INSTRUMENTATION === "1",
     cache: { store: env.UPSTASH_REDIS_REST_URL ? "upstash" : "memory", caches: await cacheStats() },
+    jobs: await jobStats(),
   };
 }

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
+import { getOutboxBacklog } from "@/lib/jobs/outbox";
+import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
 
 // Prometheus scrape endpoint, behind a bearer token (METRICS_TOKEN). Without a configured token it refuses all.
@@ -19,7 +21,16 @@ export async function GET(request: Request) {
       { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"', "cache-control": "no-store" } },
     );
   }
-  const { registry } = getMetrics();
+  const metrics = getMetrics();
+  // The outbox gauges describe the shared database, so they are read at scrape time (one indexed query).
+  try {
+    const backlog = await getOutboxBacklog();
+    metrics.outboxBacklog.set(backlog.pending);
+    metrics.outboxOldestPending.set(backlog.oldestSeconds);
+  } catch (error) {
+    logger.warn({ err: error, module: "metrics" }, "could not read the outbox backlog");
+  }
+  const { registry } = metrics;
   return new Response(await registry.metrics(), {
     headers: { "content-type": registry.contentType, "cache-control": "no-store" },
   });

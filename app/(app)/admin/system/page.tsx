@@ -181,7 +181,22 @@ export default async function SystemPage() {
             </div>
           )}
         </Card>
-        <p className="mt-6 text-xs text-zinc-500">Job and outbox figures join this page with background jobs.</p>
+        <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
+          <Stat label="Job failures (last hour)" value={number.format(o.jobs.failedLastHour)} hint="all instances" />
+          <Stat
+            label="Outbox backlog"
+            value={number.format(o.jobs.outboxPending)}
+            hint={o.jobs.outboxPending > 0 ? `oldest ${number.format(o.jobs.outboxOldestSeconds)} s` : "nothing waiting"}
+          />
+          <Stat
+            label="Jobs run on"
+            value={o.jobs.mode === "cloud" ? "Inngest" : o.jobs.mode === "dev" ? "Dev server" : "In-process"}
+            hint={o.jobs.mode === "local" ? "zero-setup executor" : o.jobs.mode === "dev" ? "INNGEST_DEV=1" : "Inngest Cloud"}
+          />
+          <div className="flex items-center rounded-xl border border-zinc-200 bg-white p-4 shadow-sm">
+            <Link href="/admin/jobs" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">Recent job runs and failures →</Link>
+          </div>
+        </dl>
       </main>
     </div>
   );
