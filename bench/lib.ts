@@ -121,7 +121,7 @@ export async function scrapeCounters(baseUrl: string, token: string): Promise<{ 
   return { queries: sum("db_queries_total"), requests: sum("http_server_request_duration_seconds_count") };
 }
 
-export type Seeded = { orgSlug: string; orgId: string; projectId: string; userId: string };
+export type Seeded = { orgSlug: string; orgId: string; projectId: string; userId: string; teammateId: string };
 
 /**
  * Creates a user with an organization, a project of `tasks` tasks and a few small projects, in the database the
@@ -137,13 +137,19 @@ export async function seed(opts: { email: string; password: string; tasks: numbe
   const { migrateDatabase } = await import("@/lib/db/migrate");
   const { createProject } = await import("@/lib/projects/projects");
   const { createTask } = await import("@/lib/projects/tasks");
-  const { organizations, tasks } = await import("@/db/schema");
+  const { memberships, organizations, tasks, users } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
   if (opts.dataDir) await migrateDatabase(getDbHandle());
   const { userId, orgSlug } = await registerUser({ input: { name: "Bench User", email: opts.email, password: opts.password } });
   const [org] = await getDb().select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, orgSlug));
   if (!org) throw new Error("seeded organization not found");
   const actor = { userId };
+  // A teammate to assign tasks to: an assignment by someone else queues an email job (the dispatch benchmark).
+  const [teammate] = await getDb()
+    .insert(users)
+    .values({ name: "Bench Teammate", email: `teammate-${Date.now()}@example.test`, emailVerified: new Date() })
+    .returning({ id: users.id });
+  await getDb().insert(memberships).values({ orgId: org.id, userId: teammate!.id, role: "member" });
   const big = await createProject({ actor, input: { orgId: org.id, name: "Bench project" } });
   const statuses = ["todo", "in_progress", "done"] as const;
   for (let start = 0; start < opts.tasks; start += 500) {
@@ -163,7 +169,7 @@ export async function seed(opts: { email: string; password: string; tasks: numbe
     }
   }
   await closeDb();
-  return { orgSlug, orgId: org.id, projectId: big.id, userId };
+  return { orgSlug, orgId: org.id, projectId: big.id, userId, teammateId: teammate!.id };
 }
 
 /** The pre-1k-task seed the instrumentation bench uses (an org with a few projects and tasks). */

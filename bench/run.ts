@@ -8,7 +8,9 @@ import { freshDataDir, load, saveResults, scrapeCounters, seed, signIn, startSer
 //
 //   npm run build && npm run bench                 starts the built app itself (embedded PGlite, or DATABASE_URL /
 //                                                  UPSTASH_* if set), runs every scenario with the cache on, then the
-//                                                  dashboard again with the cache off (ANATOMY_CACHE=0): a ratio
+//                                                  signed-in pages with the cache off (ANATOMY_CACHE=0), then the
+//                                                  create-task action with job dispatch off (ANATOMY_JOB_DISPATCH=0):
+//                                                  two ratios
 //   npm run bench -- --url https://staging.example --metrics-token …   a running app; DATABASE_URL must name its
 //                                                  database (the seed goes there); no cache on/off comparison
 //   options: --connections 10 --seconds 10 --tasks 1000
@@ -30,7 +32,7 @@ const email = `bench-${Date.now()}@example.test`;
 const metricsToken = args["metrics-token"] ?? process.env.METRICS_TOKEN ?? "bench-metrics-token-0123456789";
 
 type Scenario = { name: string; path: string; signedIn: boolean; mutation?: boolean };
-type Row = LoadResult & { scenario: string; cache: "on" | "off" | "remote"; queriesPerRequest: number | null };
+type Row = LoadResult & { scenario: string; cache: "on" | "off" | "remote"; dispatch?: "on" | "off"; queriesPerRequest: number | null };
 
 function scenarios(seeded: Seeded): Scenario[] {
   return [
@@ -62,7 +64,8 @@ function createTaskRequest(seeded: Seeded, cookie: string) {
     ["_1_path", `/${seeded.orgSlug}/projects/${seeded.projectId}`],
     ["_1_title", "Bench task"],
     ["_1_status", "todo"],
-    ["_1_assigneeId", ""],
+    // Assigned to the teammate: the action also enqueues the assignment email (outbox row + dispatch after commit).
+    ["_1_assigneeId", seeded.teammateId],
     ["_1_dueOn", ""],
     ["0", '[null,"$K1"]'],
   ];
@@ -117,19 +120,26 @@ async function benchLocal(): Promise<Row[]> {
   const template = freshDataDir("run-template");
   const seeded = await seed({ email, password, tasks: Number(args.tasks), dataDir: process.env.DATABASE_URL ? undefined : template });
   const rows: Row[] = [];
-  for (const cache of ["on", "off"] as const) {
-    const dataDir = freshDataDir(`run-${cache}`);
+  // 1. Everything with the cache on; 2. the signed-in pages with the cache off; 3. the mutation with job dispatch off
+  // (its event stays in the outbox): the queue must not slow the request that enqueues.
+  const configs: { name: string; env: Record<string, string>; cache: "on" | "off"; dispatch: "on" | "off"; only: (s: Scenario) => boolean }[] = [
+    { name: "cache-on", env: { ANATOMY_CACHE: "1" }, cache: "on", dispatch: "on", only: () => true },
+    { name: "cache-off", env: { ANATOMY_CACHE: "0" }, cache: "off", dispatch: "on", only: (s: Scenario) => s.signedIn && !s.mutation },
+    { name: "dispatch-off", env: { ANATOMY_CACHE: "1", ANATOMY_JOB_DISPATCH: "0" }, cache: "on", dispatch: "off", only: (s: Scenario) => Boolean(s.mutation) },
+  ];
+  for (const config of configs) {
+    const dataDir = freshDataDir(`run-${config.name}`);
     cpSync(template, dataDir, { recursive: true });
     const server = await startServer({
       port: Number(args.port),
       dataDir,
-      env: { ANATOMY_CACHE: cache === "on" ? "1" : "0", METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
+      env: { ...config.env, METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
     });
     try {
       const cookie = await signIn(server.url, email, password);
-      // With the cache off only the comparison that matters is repeated: the dashboard (and the list, for the record).
-      for (const scenario of scenarios(seeded).filter((s) => cache === "on" || !s.mutation && s.signedIn)) {
-        rows.push(await runScenario(server.url, scenario, seeded, cookie, cache));
+      for (const scenario of scenarios(seeded).filter(config.only)) {
+        const row = await runScenario(server.url, scenario, seeded, cookie, config.cache);
+        rows.push(scenario.mutation ? { ...row, dispatch: config.dispatch } : row);
       }
     } finally {
       await server.stop();
@@ -152,6 +162,7 @@ console.table(
   rows.map((r) => ({
     scenario: r.scenario,
     cache: r.cache,
+    dispatch: r.dispatch ?? "",
     "req/s": r.requestsPerSec,
     "p50 ms": r.p50,
     "p95 ms": r.p95,
@@ -161,6 +172,13 @@ console.table(
     "queries/req": r.queriesPerRequest ?? "n/a",
   })),
 );
+const mutation = (dispatch: "on" | "off") => rows.find((r) => r.dispatch === dispatch);
+const dispatchOn = mutation("on");
+const dispatchOff = mutation("off");
+const createTaskP95Ratio = dispatchOn && dispatchOff ? Math.round((dispatchOn.p95 / dispatchOff.p95) * 100) / 100 : null;
+if (createTaskP95Ratio !== null) {
+  console.log(`create task p95, job dispatch on / off: ${createTaskP95Ratio}x (${dispatchOn!.p95} vs ${dispatchOff!.p95} ms)`);
+}
 const dashboard = (cache: "on" | "off") => rows.find((r) => r.scenario === "dashboard" && r.cache === cache);
 const on = dashboard("on");
 const off = dashboard("off");
@@ -168,4 +186,4 @@ const dashboardCacheRatio = on && off ? Math.round((on.requestsPerSec / off.requ
 if (dashboardCacheRatio !== null) console.log(`dashboard throughput, cache on / cache off: ${dashboardCacheRatio}x`);
 const store = process.env.UPSTASH_REDIS_REST_URL ? "upstash" : "memory";
 const database = process.env.DATABASE_URL ? "postgres" : "pglite";
-console.log(`saved ${saveResults("bench", { connections, seconds, store, database, rows, dashboardCacheRatio })}`);
+console.log(`saved ${saveResults("bench", { connections, seconds, store, database, rows, dashboardCacheRatio, createTaskP95Ratio })}`);
