@@ -18,6 +18,8 @@ export const onRequestError: Instrumentation.onRequestError = async (error, requ
   const headers = request.headers as Record<string, string | string[] | undefined>;
   const requestId = headers["x-request-id"];
   getMetrics().httpErrors.inc({ route: context.routePath, kind: "unhandled" });
+  const { captureError } = await import("@/lib/observability/error-tracker");
+  captureError(error, { requestId: typeof requestId === "string" ? requestId : undefined, route: context.routePath });
   logger.error(
     {
       err: error,

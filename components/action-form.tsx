@@ -108,7 +108,15 @@ function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }
   );
 }
 
-export function TextField({ label, name, hint, className, srOnlyLabel, ...input }: FieldProps & Omit<ComponentProps<"input">, "name">) {
+export function TextField({
+  label,
+  name,
+  hint,
+  className,
+  inputClassName,
+  srOnlyLabel,
+  ...input
+}: FieldProps & { inputClassName?: string } & Omit<ComponentProps<"input">, "name">) {
   const id = useId();
   const error = useFieldError(name);
   return (
@@ -116,6 +124,7 @@ export function TextField({ label, name, hint, className, srOnlyLabel, ...input 
       <Input
         id={id}
         name={name}
+        className={inputClassName}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         {...input}

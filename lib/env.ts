@@ -52,12 +52,18 @@ const schema = z.object({
   // Cache and rate-limit store; both unset: in-process memory (one instance only, so production requires them).
   UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
+  // How long a cache read may take before the request goes to the database instead (fail open).
+  CACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(500),
   // Every key starts with it, so several apps (or test runs) can share one Redis.
   CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default("anatomy"),
   // 0 sends every cached read to the database (the cache benchmark compares both; also a switch for incidents).
   ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
   // Scales every rate-limit policy's allowance (e.g. 100 for load tests and e2e runs from one address).
   RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(10_000).default(1),
+  // Error tracking (Sentry or a compatible service such as GlitchTip). Unset: errors are logged and counted only.
+  SENTRY_DSN: optionalString.pipe(z.url().optional()),
+  SENTRY_ENVIRONMENT: optionalString,
+  SENTRY_RELEASE: optionalString,
   // Background jobs. INNGEST_EVENT_KEY set: Inngest Cloud (INNGEST_SIGNING_KEY required too); INNGEST_DEV=1: a local
   // Inngest dev server (INNGEST_BASE_URL, default http://localhost:8288); neither: the in-process executor.
   INNGEST_EVENT_KEY: optionalString,

@@ -4,6 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { isAppError } from "@/lib/errors";
+import { captureError } from "@/lib/observability/error-tracker";
 import { getRequestLogger } from "@/lib/observability/request-context";
 
 export type ActionState<T = undefined> =
@@ -33,6 +34,7 @@ export async function toActionError(error: unknown, name: string, userId?: strin
   const log = await getRequestLogger("actions", { userId });
   const requestId = String(log.bindings().requestId);
   log.error({ err: error, action: name }, "server action failed");
+  captureError(error, { requestId, route: `action:${name}`, userId });
   return { ok: false, error: `Something went wrong (ref ${requestId}).` };
 }
 

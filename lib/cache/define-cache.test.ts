@@ -12,7 +12,8 @@ afterAll(() => upstash?.close());
 afterEach(() => setCacheStoreForTests(undefined));
 
 const adapters: [string, () => CacheStore][] = [["memory", () => createMemoryStore()]];
-if (upstash) adapters.push(["upstash (real Redis through the bridge)", () => createUpstashStore({ url: upstash.url, token: upstash.token })]);
+// A generous timeout: a loaded CI machine must not turn a slow answer into a (fail-open) miss here.
+if (upstash) adapters.push(["upstash (real Redis through the bridge)", () => createUpstashStore({ url: upstash.url, token: upstash.token, timeoutMs: 5000 })]);
 
 async function counted(cache: string, result: "hit" | "miss" | "error"): Promise<number> {
   const metric = await getMetrics().cacheRequests.get();

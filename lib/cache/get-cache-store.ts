@@ -15,7 +15,7 @@ export function getCacheStore(): CacheStore {
 function createStoreFromEnv(): CacheStore {
   const env = getEnv();
   if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
-    return createUpstashStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+    return createUpstashStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.CACHE_TIMEOUT_MS });
   }
   return createMemoryStore();
 }

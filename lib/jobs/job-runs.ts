@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { jobRuns } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
+import { captureError } from "@/lib/observability/error-tracker";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
 
@@ -81,6 +82,11 @@ export function recordRunFailed(run: RunRef, error: { name?: string; message?: s
     metrics.jobRuns.inc({ function: run.functionId, status: "failed" });
     if (row) metrics.jobRunDuration.observe({ function: run.functionId, status: "failed" }, (Date.now() - row.startedAt.getTime()) / 1000);
     log.error({ runId: run.runId, function: run.functionId, eventId: run.eventId, orgId: run.orgId, error: message }, "job failed");
+    captureError(Object.assign(new Error(error.message ?? "job failed"), { name: error.name ?? "Error" }), {
+      job: run.functionId,
+      runId: run.runId,
+      orgId: run.orgId ?? undefined,
+    });
   });
 }
 

@@ -44,7 +44,7 @@ import { logger as rootLogger } from "@/lib/observability/logger";
  * `RetryAfterError`, `step.run`, `step.sleep`/`sleepUntil` (in-process timers, capped at `maxSleepMs`),
  * parallel steps, `step.sendEvent` and `inngest.send` (through {@link LocalExecutor.fetch}), `onFailure` and
  * functions triggered by `inngest/function.failed` / `inngest/function.finished`, event-id dedup (24h),
- * `idempotency` and `concurrency` keys of the form `event.data.<path>` (concurrency limits steps executing at once,
+ * `idempotency` and `concurrency` keys of the form `event.data.<path>` or `event.id` (concurrency limits steps executing at once,
  * as in Inngest; sleeping runs hold no slot).
  *
  * Unsupported locally (documented, not emulated): `step.invoke`, `step.waitForEvent`, `step.waitForSignal`,
@@ -174,13 +174,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `event.data.a.b` → ["data", "a", "b"]; anything else (full CEL) → undefined. */
+/** `event.data.a.b` → ["data", "a", "b"], `event.id` → ["id"]; anything else (full CEL) → undefined. */
 function parseEventDataPath(expr: string | undefined): string[] | undefined {
   if (!expr) return undefined;
   const match = /^\s*event((?:\.[A-Za-z_$][\w$]*)+)\s*$/.exec(expr);
   if (!match?.[1]) return undefined;
   const path = match[1].slice(1).split(".");
-  return path[0] === "data" ? path : undefined;
+  return path[0] === "data" || (path.length === 1 && path[0] === "id") ? path : undefined;
 }
 
 function getPath(value: unknown, path: string[]): unknown {

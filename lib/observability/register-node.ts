@@ -29,6 +29,9 @@ export async function registerNode(): Promise<void> {
     startSystemSampler();
   }
 
+  const { initErrorTracker } = await import("@/lib/observability/error-tracker");
+  await initErrorTracker();
+
   const handle = getDbHandle();
   if (handle.kind === "pglite") {
     // Zero-setup mode: the embedded database is migrated at start. A real Postgres is migrated by the deploy step

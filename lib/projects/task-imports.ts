@@ -12,7 +12,7 @@ import { AppError, parseOrThrow } from "@/lib/errors";
 import { taskImportRequested } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
-import { taskStatuses, type TaskStatus } from "@/lib/projects/schemas";
+import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
 
 // CSV import of tasks into a project. The request stores the upload and queues the job (lib/jobs/functions/
@@ -73,16 +73,24 @@ function columnsOf(headerRow: string[]): Columns {
   return columns;
 }
 
-function parseCsv(data: Buffer, opts: { fromLine?: number; toLine?: number } = {}): string[][] {
+type CsvRecord = { cells: string[]; line: number };
+
+/**
+ * Records (not physical lines: a quoted cell may span several, blank lines are skipped) `from`..`to`, 1-based with the
+ * header as record 1, each with the line it starts on, as a spreadsheet shows it.
+ */
+function parseCsv(data: Buffer, range: { from?: number; to?: number } = {}): CsvRecord[] {
   try {
-    return parse(data, {
+    const rows = parse(data, {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
       trim: true,
-      from_line: opts.fromLine,
-      to_line: opts.toLine,
-    }) as string[][];
+      from: range.from,
+      to: range.to,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    return rows.map(({ record, info }) => ({ cells: record, line: info.lines }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new NonRetriableError(`The file is not valid CSV: ${reason}`);
@@ -101,9 +109,8 @@ async function loadImport(importId: string, db: Db) {
 /** Job step: reads the header, counts the rows, marks the import running. Returns the number of chunks. */
 export async function prepareTaskImport(importId: string, db: Db = getDb()): Promise<{ chunks: number; totalRows: number }> {
   const { row, data } = await loadImport(importId, db);
-  const all = parseCsv(data);
-  const [headerRow, ...rows] = all;
-  if (!headerRow || columnsOf(headerRow).title === undefined) {
+  const [headerRecord, ...rows] = parseCsv(data);
+  if (!headerRecord || columnsOf(headerRecord.cells).title === undefined) {
     throw new NonRetriableError('The first line must name the columns, with at least a "title" column.');
   }
   if (rows.length > MAX_IMPORT_ROWS) throw new NonRetriableError(`The file has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} can be imported at once.`);
@@ -121,7 +128,7 @@ const rowSchema = z.object({
     .transform((v, ctx) => {
       if (!v) return "todo" as TaskStatus;
       const status = statusByLabel[v.toLowerCase()];
-      if (!status) ctx.addIssue({ code: "custom", message: `status "${v}" is not one of ${taskStatuses.join(", ")}` });
+      if (!status) ctx.addIssue({ code: "custom", message: `status "${v}" is not one of: to do, in progress, done` });
       return status ?? "todo";
     }),
   dueOn: z.union([z.literal(""), z.iso.date({ error: "due date must look like 2026-12-31" })]).optional(),
@@ -133,11 +140,10 @@ const rowSchema = z.object({
 export async function importTaskChunk(importId: string, chunk: number, db: Db = getDb()) {
   const { row, data } = await loadImport(importId, db);
   if (row.chunkResults[String(chunk)]) return row.chunkResults[String(chunk)]!;
-  const [headerRow] = parseCsv(data, { toLine: 1 });
-  const columns = columnsOf(headerRow ?? []);
-  // Line numbers as the user sees them in a spreadsheet: the header is line 1. Chunks cover data lines only.
-  const firstLine = 2 + chunk * CHUNK_ROWS;
-  const records = parseCsv(data, { fromLine: firstLine, toLine: firstLine + CHUNK_ROWS - 1 });
+  const [headerRecord] = parseCsv(data, { to: 1 });
+  const columns = columnsOf(headerRecord?.cells ?? []);
+  // Chunk k holds data records k*CHUNK_ROWS … (the header is record 1).
+  const records = parseCsv(data, { from: 2 + chunk * CHUNK_ROWS, to: 1 + (chunk + 1) * CHUNK_ROWS });
 
   const members = await db
     .select({ id: users.id, email: users.email })
@@ -148,9 +154,8 @@ export async function importTaskChunk(importId: string, chunk: number, db: Db = 
 
   const errors: ImportRowError[] = [];
   const values: (typeof tasks.$inferInsert)[] = [];
-  records.forEach((record, i) => {
-    const line = firstLine + i;
-    const cell = (field: keyof Columns) => (columns[field] === undefined ? undefined : (record[columns[field]!] ?? ""));
+  records.forEach(({ cells, line }) => {
+    const cell = (field: keyof Columns) => (columns[field] === undefined ? undefined : (cells[columns[field]!] ?? ""));
     const parsed = rowSchema.safeParse({ title: cell("title") ?? "", status: cell("status"), dueOn: cell("dueOn"), assignee: cell("assignee"), key: cell("key") });
     if (!parsed.success) {
       errors.push({ row: line, message: parsed.error.issues.map((issue) => issue.message).join("; ") });

@@ -64,7 +64,8 @@ async function RecentActivity({ userId, orgId }: { userId: string; orgId: string
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
 function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
-  const max = Math.max(1, ...daily.map((d) => d.count));
+  const busiest = Math.max(0, ...daily.map((d) => d.count));
+  const max = Math.max(1, busiest);
   return (
     <div className="px-5 pb-5">
       <ol aria-label="Changes per day" className="flex h-24 items-end gap-[3px]">
@@ -82,6 +83,7 @@ function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
       </ol>
       <div className="mt-2 flex justify-between text-xs text-zinc-500">
         <span>{dayFormat.format(new Date(`${daily[0]!.day}T00:00:00Z`))}</span>
+        <span>Busiest day: {busiest} {busiest === 1 ? "change" : "changes"}</span>
         <span>Today</span>
       </div>
     </div>

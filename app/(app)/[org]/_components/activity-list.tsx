@@ -2,6 +2,12 @@ import { Activity } from "lucide-react";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ActivityItem } from "@/lib/activity/list-activity";
 
+const numberFormat = new Intl.NumberFormat("en-GB");
+
+function count(v: unknown): string {
+  return numberFormat.format(Number(v ?? 0));
+}
+
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
@@ -23,8 +29,11 @@ function describe(item: ActivityItem): string {
     case "task.created": return `created the task “${str(d.title)}”`;
     case "task.updated": return `updated the task “${str(d.title)}”`;
     case "task.deleted": return `deleted the task “${str(d.title)}”`;
-    case "tasks.imported": return `imported ${String(d.created ?? 0)} new and ${String(d.updated ?? 0)} updated tasks from ${str(d.fileName)}`;
-    case "report.requested": return `requested a ${str(d.kind)} report`;
+    case "tasks.imported": {
+      const skipped = Number(d.errors ?? 0);
+      return `imported ${count(d.created)} new and ${count(d.updated)} updated tasks from ${str(d.fileName)}${skipped ? ` (${count(skipped)} rows skipped)` : ""}`;
+    }
+    case "report.requested": return d.kind === "activity" ? "requested an activity report" : "requested a tasks report";
     default: return item.type;
   }
 }

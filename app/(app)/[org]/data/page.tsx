@@ -1,5 +1,6 @@
 import { FileSpreadsheet, FileUp } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -21,14 +22,16 @@ const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: 
 const statusTone = { queued: "gray", running: "indigo", completed: "green", failed: "red" } as const;
 const statusLabel = { queued: "Queued", running: "Running", completed: "Completed", failed: "Failed" } as const;
 
-function Progress({ done, total, label }: { done: number; total: number | null; label: string }) {
+function Progress({ done, total, label, queued }: { done: number; total: number | null; label: string; queued: boolean }) {
   const percent = total ? Math.min(100, Math.round((done / total) * 100)) : 0;
   return (
     <div className="mt-2">
       <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-1.5 overflow-hidden rounded-full bg-zinc-100">
         <div className="h-full rounded-full bg-indigo-500 transition-all" style={{ width: `${percent}%` }} />
       </div>
-      <p className="mt-1 text-xs text-zinc-500">{total === null ? "Reading the file…" : `${number.format(done)} of ${number.format(total)} rows`}</p>
+      <p className="mt-1 text-xs text-zinc-500">
+        {queued ? "Waiting to start…" : total === null ? "Reading the file…" : `${number.format(done)} of ${number.format(total)} rows`}
+      </p>
     </div>
   );
 }
@@ -58,21 +61,25 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
         </Card>
         {canImport ? (
           <Card>
-            <CardHeader
-              title="Import tasks"
-              description={`A CSV with a header line. Columns: "title" (required), "status" (to do, in progress, done), "due" (2026-12-31), "assignee" (a member's email), "key" (a stable id: importing the same key again updates the task).`}
-            />
+            <CardHeader title="Import tasks" description="A CSV file with a header line naming its columns, in any order:" />
             <CardBody>
+              <ul className="mb-4 grid gap-x-6 gap-y-1 text-sm text-zinc-600 sm:grid-cols-2">
+                <li><code className="font-medium text-zinc-900">title</code> (required)</li>
+                <li><code className="font-medium text-zinc-900">status</code>: to do, in progress or done</li>
+                <li><code className="font-medium text-zinc-900">due</code>: a date like 2026-12-31</li>
+                <li><code className="font-medium text-zinc-900">assignee</code>: a member&apos;s email</li>
+                <li className="sm:col-span-2"><code className="font-medium text-zinc-900">key</code>: a stable id of your own; importing the same key again updates that task</li>
+              </ul>
               {projects.length === 0 ? (
                 <p className="text-sm text-zinc-600">Create a project first: tasks are imported into a project.</p>
               ) : (
-                <ImportTasksForm orgId={org.id} path={path} projects={projects.map((p) => ({ id: p.id, name: p.name }))} maxKb={Math.floor(getEnv().UPLOAD_MAX_BYTES / 1024)} />
+                <ImportTasksForm orgId={org.id} path={path} projects={projects.map((p) => ({ id: p.id, name: p.name }))} maxBytes={getEnv().UPLOAD_MAX_BYTES} />
               )}
             </CardBody>
             {imports.length === 0 ? (
               <EmptyState icon={<FileUp className="size-5" />} title="No imports yet" description="Imports you start show here with their progress and any rows that could not be imported." />
             ) : (
-              <ImportList imports={imports} />
+              <ImportList slug={org.slug} imports={imports} />
             )}
           </Card>
         ) : null}
@@ -95,10 +102,12 @@ function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) 
                 <Badge tone={statusTone[r.status]}>{statusLabel[r.status]}</Badge>
               </p>
               <p className="mt-0.5 text-xs text-zinc-500">
-                {r.requestedBy ?? "Someone"} · {time.format(r.createdAt)} UTC
+                {r.requestedBy ?? "Someone"} · <span className="whitespace-nowrap">{time.format(r.createdAt)} UTC</span>
                 {r.status === "completed" ? ` · ${number.format(r.rowCount)} rows` : ""}
               </p>
-              {r.status === "running" || r.status === "queued" ? <Progress done={r.rowCount} total={r.totalRows} label={`Progress of the ${name.toLowerCase()}`} /> : null}
+              {r.status === "running" || r.status === "queued" ? (
+                <Progress done={r.rowCount} total={r.totalRows} queued={r.status === "queued"} label={`Progress of the ${name.toLowerCase()}`} />
+              ) : null}
               {r.status === "failed" ? <p className="mt-1 text-xs text-red-700">{r.failureReason ?? "It could not be generated."} Request it again.</p> : null}
             </div>
             {r.status === "completed" ? (
@@ -113,19 +122,26 @@ function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) 
   );
 }
 
-function ImportList({ imports }: { imports: TaskImportItem[] }) {
+function ImportList({ slug, imports }: { slug: string; imports: TaskImportItem[] }) {
   return (
+    <>
+    <h3 className="border-t border-zinc-100 bg-zinc-50 px-5 py-2 text-xs font-medium text-zinc-500">Recent imports</h3>
     <ul aria-label="Imports" className="divide-y divide-zinc-100 border-t border-zinc-100">
       {imports.map((i) => (
         <li key={i.id} aria-label={`Import of ${i.fileName}, ${statusLabel[i.status]}`} className="px-5 py-3">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
-            <span className="min-w-0 truncate">{i.fileName}</span>
+            <FileUp aria-hidden className="size-4 shrink-0 text-zinc-400" />
+            <span className="min-w-0 truncate" title={i.fileName}>{i.fileName}</span>
             <Badge tone={statusTone[i.status]}>{statusLabel[i.status]}</Badge>
           </p>
           <p className="mt-0.5 text-xs text-zinc-500">
-            Into {i.projectName} · {time.format(i.createdAt)} UTC
+            Into{" "}
+            <Link href={`/${slug}/projects/${i.projectId}`} className="font-medium text-zinc-700 hover:text-indigo-600">{i.projectName}</Link> ·{" "}
+            <span className="whitespace-nowrap">{time.format(i.createdAt)} UTC</span>
           </p>
-          {i.status === "running" || i.status === "queued" ? <Progress done={i.processedRows} total={i.totalRows} label={`Progress of ${i.fileName}`} /> : null}
+          {i.status === "running" || i.status === "queued" ? (
+            <Progress done={i.processedRows} total={i.totalRows} queued={i.status === "queued"} label={`Progress of ${i.fileName}`} />
+          ) : null}
           {i.status === "completed" ? (
             <p className="mt-1 text-sm text-zinc-700">
               {number.format(i.createdCount)} created, {number.format(i.updatedCount)} updated
@@ -147,5 +163,6 @@ function ImportList({ imports }: { imports: TaskImportItem[] }) {
         </li>
       ))}
     </ul>
+    </>
   );
 }

@@ -3,9 +3,13 @@
 import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
 import { importTasksAction, requestReportAction } from "../actions";
 
-export function ImportTasksForm({ orgId, path, projects, maxKb }: { orgId: string; path: string; projects: { id: string; name: string }[]; maxKb: number }) {
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+export function ImportTasksForm({ orgId, path, projects, maxBytes }: { orgId: string; path: string; projects: { id: string; name: string }[]; maxBytes: number }) {
   return (
-    <ActionForm action={importTasksAction} resetOnSuccess className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+    <ActionForm action={importTasksAction} resetOnSuccess className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="path" value={path} />
       <SelectField label="Into project" name="projectId" defaultValue={projects[0]?.id ?? ""} required>
@@ -13,15 +17,26 @@ export function ImportTasksForm({ orgId, path, projects, maxKb }: { orgId: strin
           <option key={p.id} value={p.id}>{p.name}</option>
         ))}
       </SelectField>
-      <TextField label="CSV file" name="file" type="file" accept=".csv,text/csv" required hint={`Up to ${maxKb} KB.`} className="file:mr-3" />
-      <SubmitButton pendingText="Uploading…" disabled={projects.length === 0}>Import tasks</SubmitButton>
+      <TextField
+        label="CSV file"
+        name="file"
+        type="file"
+        accept=".csv,text/csv"
+        required
+        hint={`Up to ${size(maxBytes)}.`}
+        inputClassName="text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-100 file:px-3 file:py-1 file:text-sm file:font-medium file:text-zinc-800 hover:file:bg-zinc-200"
+      />
+      {/* Lines the button up with the inputs (below their labels) on wide screens. */}
+      <div className="sm:pt-6">
+        <SubmitButton pendingText="Uploading…" disabled={projects.length === 0} className="w-full sm:w-auto">Import tasks</SubmitButton>
+      </div>
     </ActionForm>
   );
 }
 
 export function RequestReportForm({ orgId, path }: { orgId: string; path: string }) {
   return (
-    <ActionForm action={requestReportAction} className="flex flex-wrap gap-2">
+    <ActionForm action={requestReportAction} className="grid gap-2 sm:flex sm:flex-wrap">
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="path" value={path} />
       <SubmitButton name="kind" value="tasks" variant="secondary" pendingText="Requesting…">Export tasks (CSV)</SubmitButton>
