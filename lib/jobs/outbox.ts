@@ -69,22 +69,44 @@ export async function dispatchOutboxEvents(ids: string[], db: Db = getDb()): Pro
     .from(outboxEvents)
     .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.dispatchedAt)));
   if (rows.length === 0) return 0;
-  const sent = rows.map((r) => r.id);
+  const send = await getEventSender();
   try {
-    await (await getEventSender())(rows);
+    await send(rows);
+    await markDispatched(db, rows.map((r) => r.id));
+    return rows.length;
   } catch (error) {
-    await db
-      .update(outboxEvents)
-      .set({ attempts: sql`${outboxEvents.attempts} + 1`, lastError: error instanceof Error ? error.message.slice(0, 500) : "send failed" })
-      .where(inArray(outboxEvents.id, sent));
-    log.warn({ err: error, events: sent.length }, "could not hand events to Inngest; they stay pending for the re-dispatcher");
-    return 0;
+    if (rows.length === 1) {
+      await recordFailedAttempt(db, [rows[0]!.id], error);
+      return 0;
+    }
   }
+  // The batch failed: one event Inngest rejects must not hold back the others, so each goes on its own.
+  let dispatched = 0;
+  for (const row of rows) {
+    try {
+      await send([row]);
+      await markDispatched(db, [row.id]);
+      dispatched++;
+    } catch (error) {
+      await recordFailedAttempt(db, [row.id], error);
+    }
+  }
+  return dispatched;
+}
+
+async function markDispatched(db: Db, ids: string[]) {
   await db
     .update(outboxEvents)
     .set({ dispatchedAt: new Date(), attempts: sql`${outboxEvents.attempts} + 1`, lastError: null })
-    .where(inArray(outboxEvents.id, sent));
-  return sent.length;
+    .where(inArray(outboxEvents.id, ids));
+}
+
+async function recordFailedAttempt(db: Db, ids: string[], error: unknown) {
+  await db
+    .update(outboxEvents)
+    .set({ attempts: sql`${outboxEvents.attempts} + 1`, lastError: error instanceof Error ? error.message.slice(0, 500) : "send failed" })
+    .where(inArray(outboxEvents.id, ids));
+  log.warn({ err: error, events: ids.length }, "could not hand events to Inngest; they stay pending for the re-dispatcher");
 }
 
 /** Pending rows older than `olderThanMs` (their after-commit dispatch failed or never ran), oldest first. */

@@ -83,6 +83,8 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
         assignee: users.email,
         dueOn: tasks.dueOn,
         createdAt: tasks.createdAt,
+        // The cursor keeps Postgres's own text: microseconds survive (a JS Date would cut them and repeat rows).
+        cursorAt: sql<string>`${tasks.createdAt}::text`,
         updatedAt: tasks.updatedAt,
       })
       .from(tasks)
@@ -94,7 +96,7 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
     const last = page.at(-1);
     return {
       rows: page.map((t) => [t.id, t.project, t.title, t.status, t.assignee ?? "", t.dueOn ?? "", t.createdAt.toISOString(), t.updatedAt.toISOString()]),
-      last: last ? { at: last.createdAt.toISOString(), id: last.id } : null,
+      last: last ? { at: last.cursorAt, id: last.id } : null,
     };
   }
   const after = cursor ? sql`(${activityEvents.createdAt}, ${activityEvents.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : undefined;
@@ -102,6 +104,7 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
     .select({
       id: activityEvents.id,
       createdAt: activityEvents.createdAt,
+      cursorAt: sql<string>`${activityEvents.createdAt}::text`,
       actor: users.email,
       type: activityEvents.type,
       subjectType: activityEvents.subjectType,
@@ -116,7 +119,7 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
   const last = page.at(-1);
   return {
     rows: page.map((e) => [e.createdAt.toISOString(), e.actor ?? "", e.type, e.subjectType, e.subjectId ?? "", JSON.stringify(e.data)]),
-    last: last ? { at: last.createdAt.toISOString(), id: last.id } : null,
+    last: last ? { at: last.cursorAt, id: last.id } : null,
   };
 }
 

@@ -90,7 +90,11 @@ function parseCsv(data: Buffer, range: { from?: number; to?: number } = {}): Csv
       to: range.to,
       info: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
-    return rows.map(({ record, info }) => ({ cells: record, line: info.lines }));
+    // info.lines is the line a record ends on; a quoted cell spanning lines moves its start up by that many.
+    return rows.map(({ record, info }) => ({
+      cells: record,
+      line: info.lines - record.reduce((breaks, cell) => breaks + (cell.match(/\n/g)?.length ?? 0), 0),
+    }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new NonRetriableError(`The file is not valid CSV: ${reason}`);
@@ -153,7 +157,7 @@ export async function importTaskChunk(importId: string, chunk: number, db: Db = 
   const memberByEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
 
   const errors: ImportRowError[] = [];
-  const values: (typeof tasks.$inferInsert)[] = [];
+  const values: { line: number; task: typeof tasks.$inferInsert }[] = [];
   records.forEach(({ cells, line }) => {
     const cell = (field: keyof Columns) => (columns[field] === undefined ? undefined : (cells[columns[field]!] ?? ""));
     const parsed = rowSchema.safeParse({ title: cell("title") ?? "", status: cell("status"), dueOn: cell("dueOn"), assignee: cell("assignee"), key: cell("key") });
@@ -168,18 +172,31 @@ export async function importTaskChunk(importId: string, chunk: number, db: Db = 
       return;
     }
     values.push({
-      orgId: row.orgId,
-      projectId: row.projectId,
-      title,
-      status,
-      dueOn: dueOn || null,
-      assigneeId: assigneeId ?? null,
-      createdById: row.requestedById,
-      // With a key column, re-importing a file updates its tasks; without one, the line in this import is the key,
-      // which is what keeps a retried chunk from inserting its rows twice.
-      externalKey: key ? `csv:${key}` : `import:${row.id}:${line}`,
+      line,
+      task: {
+        orgId: row.orgId,
+        projectId: row.projectId,
+        title,
+        status,
+        dueOn: dueOn || null,
+        assigneeId: assigneeId ?? null,
+        createdById: row.requestedById,
+        // With a key column, re-importing a file into the same project updates its tasks (keys are per project);
+        // without one, the line in this import is the key, which keeps a retried chunk from inserting rows twice.
+        externalKey: key ? `csv:${row.projectId}:${key}` : `import:${row.id}:${line}`,
+      },
     });
   });
+  // A key repeated within the chunk: the last row wins (one statement cannot upsert a row twice), earlier ones are
+  // reported.
+  const byKey = new Map<string, { line: number; task: typeof tasks.$inferInsert }>();
+  for (const value of values) {
+    const earlier = byKey.get(value.task.externalKey!);
+    if (earlier) errors.push({ row: earlier.line, message: `key repeated on line ${value.line}, which was imported instead` });
+    byKey.set(value.task.externalKey!, value);
+  }
+  const upserts = [...byKey.values()].map((v) => v.task);
+  errors.sort((a, b) => a.row - b.row);
 
   return withTx(async (tx) => {
     // Serialises chunks of one import and re-checks, under the lock, that this chunk was not applied meanwhile.
@@ -188,10 +205,10 @@ export async function importTaskChunk(importId: string, chunk: number, db: Db = 
     if (done) return done;
     let created = 0;
     let updated = 0;
-    if (values.length > 0) {
+    if (upserts.length > 0) {
       const result = await tx
         .insert(tasks)
-        .values(values)
+        .values(upserts)
         .onConflictDoUpdate({
           target: [tasks.orgId, tasks.externalKey],
           targetWhere: sql`${tasks.externalKey} is not null`,

@@ -14,7 +14,8 @@ export const generateReport = inngest.createFunction(
     idempotency: "event.data.reportId",
     concurrency: { key: "event.data.orgId", limit: 2 },
     onFailure: async ({ event, error, step }) => {
-      await step.run("mark the report failed", () => failReport(event.data.event.data.reportId, error.message));
+      const reason = error.name === "NonRetriableError" ? error.message : "The report stopped on an unexpected error. Request it again.";
+      await step.run("mark the report failed", () => failReport(event.data.event.data.reportId, reason));
     },
   },
   async ({ event, step }) => {

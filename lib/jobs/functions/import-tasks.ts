@@ -12,7 +12,9 @@ export const importTasks = inngest.createFunction(
     idempotency: "event.data.importId",
     concurrency: { key: "event.data.orgId", limit: 1 },
     onFailure: async ({ event, error, step }) => {
-      await step.run("mark the import failed", () => failTaskImport(event.data.event.data.importId, error.message));
+      // A NonRetriableError's message is written for the user (a bad file); anything else is not shown to them.
+      const reason = error.name === "NonRetriableError" ? error.message : "The import stopped on an unexpected error. Try again; if it persists, contact support.";
+      await step.run("mark the import failed", () => failTaskImport(event.data.event.data.importId, reason));
     },
   },
   async ({ event, step }) => {

@@ -18,7 +18,7 @@ export const recordJobFailure = inngest.createFunction(
         {
           runId: data.run_id,
           // Inngest prefixes function ids with the app id ("anatomy-send-invitation-email").
-          functionId: data.function_id.replace(/^anatomy-/, ""),
+          functionId: data.function_id.startsWith(`${inngest.id}-`) ? data.function_id.slice(inngest.id.length + 1) : data.function_id,
           eventId: data.event?.id ?? null,
           eventName: data.event?.name ?? "unknown",
           orgId: typeof data.event?.data?.orgId === "string" ? data.event.data.orgId : null,
