@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -168,6 +169,9 @@ export async function seed(opts: { email: string; password: string; tasks: numbe
       await createTask({ actor, input: { orgId: org.id, projectId: project.id, title: `Task ${p}-${t}`, status: statuses[t % 3] } });
     }
   }
+  // The sign-up queued its welcome email: let that job finish before closing, or it would reopen the database.
+  const { drainJobs } = await import("@/lib/testing/jobs");
+  await drainJobs();
   await closeDb();
   return { orgSlug, orgId: org.id, projectId: big.id, userId, teammateId: teammate!.id };
 }
@@ -190,4 +194,29 @@ export function saveResults(name: string, data: unknown): string {
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
+}
+
+/**
+ * Stands in for Inngest's event API (what the app's client posts to with INNGEST_DEV=1 and INNGEST_BASE_URL): accepts
+ * every event and counts them. The bench uses it to time the request path as in production, where the jobs run
+ * elsewhere, without running them on the machine under test.
+ */
+export async function startFakeInngest(port: number): Promise<{ url: string; received: () => number; stop: () => Promise<void> }> {
+  let received = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      let ids: string[] = [];
+      if (req.method === "POST" && req.url?.startsWith("/e/")) {
+        const body = JSON.parse(Buffer.concat(chunks).toString() || "[]") as { id?: string }[] | { id?: string };
+        const events = Array.isArray(body) ? body : [body];
+        received += events.length;
+        ids = events.map((e, i) => e.id ?? String(i));
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids, status: 200 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}`, received: () => received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
