@@ -31,7 +31,7 @@ function describe(item: ActivityItem): string {
     case "task.deleted": return `deleted the task “${str(d.title)}”`;
     case "tasks.imported": {
       const skipped = Number(d.errors ?? 0);
-      return `imported ${count(d.created)} new and ${count(d.updated)} updated tasks from ${str(d.fileName)}${skipped ? ` (${count(skipped)} rows skipped)` : ""}`;
+      return `imported ${count(d.created)} new and ${count(d.updated)} updated tasks from ${str(d.fileName)}${skipped ? ` (${count(skipped)} ${skipped === 1 ? "row" : "rows"} skipped)` : ""}`;
     }
     case "report.requested": return d.kind === "activity" ? "requested an activity report" : "requested a tasks report";
     default: return item.type;
