@@ -58,6 +58,8 @@ const schema = z.object({
   CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default("anatomy"),
   // 0 sends every cached read to the database (the cache benchmark compares both; also a switch for incidents).
   ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
+  // Proxies of your own in front of the app that append to x-forwarded-for (1: Vercel or one load balancer).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   // Scales every rate-limit policy's allowance (e.g. 100 for load tests and e2e runs from one address).
   RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(10_000).default(1),
   // Error tracking (Sentry or a compatible service such as GlitchTip). Unset: errors are logged and counted only.
@@ -142,8 +144,9 @@ export function assertProductionConfig(env: Env = getEnv()): void {
     // Links in emails are built from it; the localhost default would send users nowhere.
     !env.hasAppUrl && "APP_URL",
     // Jobs run on Inngest (Cloud, or a dev server with INNGEST_DEV=1); the in-process executor is for one machine.
-    !env.INNGEST_EVENT_KEY && !env.INNGEST_DEV && "INNGEST_EVENT_KEY",
-    !env.INNGEST_SIGNING_KEY && !env.INNGEST_DEV && "INNGEST_SIGNING_KEY",
+    // (A dev server is for development: its requests are not signed, so production always needs the keys.)
+    !env.INNGEST_EVENT_KEY && "INNGEST_EVENT_KEY",
+    !env.INNGEST_SIGNING_KEY && "INNGEST_SIGNING_KEY",
     // Cache invalidations and rate limits must be shared by every instance.
     !env.UPSTASH_REDIS_REST_URL && "UPSTASH_REDIS_REST_URL",
     !env.UPSTASH_REDIS_REST_TOKEN && "UPSTASH_REDIS_REST_TOKEN",

@@ -5,7 +5,7 @@ import { selectRecentActivity, type ActivityItem } from "@/lib/activity/list-act
 import { orgDataTag } from "@/lib/activity/record-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
 
 export const SUMMARY_DAYS = 30;
 const RECENT_LIMIT = 15;
@@ -25,7 +25,7 @@ const summaries = defineCache<ActivitySummary>({
 
 /** The org's activity over the last 30 days and its latest events; cached per org until the next recorded change. */
 export async function getActivitySummary({ actor, orgId, now = new Date() }: { actor: Actor; orgId: string; now?: Date }) {
-  await requirePermission(actor, orgId, "activity:read");
+  await requirePermissionToRead(actor, orgId, "activity:read");
   const today = now.toISOString().slice(0, 10);
   return summaries.getOrSet(`${orgId}:${today}`, () => loadActivitySummary(orgId, today));
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import { activityEvents, users } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
 
 export type ActivityItem = {
   id: string;
@@ -20,7 +20,7 @@ export async function listRecentActivity(
   { actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ActivityItem[]> {
-  await requirePermission(actor, orgId, "activity:read", db);
+  await requirePermissionToRead(actor, orgId, "activity:read");
   return selectRecentActivity(db, orgId, limit);
 }
 

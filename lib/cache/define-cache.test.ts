@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { defineCache, invalidateCacheTags } from "@/lib/cache/define-cache";
 import { setCacheStoreForTests } from "@/lib/cache/get-cache-store";
+import { getEnv } from "@/lib/env";
 import { createMemoryStore, type CacheStore } from "@/lib/cache/store";
 import { createUpstashStore } from "@/lib/cache/upstash-store";
 import { getMetrics } from "@/lib/observability/metrics";
@@ -88,6 +89,22 @@ describe.each(adapters)("lib/cache on the %s adapter", (_name, createStore) => {
     expect(await cache.getOrSet(id, async () => "newer")).toBe("new");
   });
 
+  it("a tag that disappears (evicted, expired) never brings back entries of an earlier generation", async () => {
+    const store = createStore();
+    setCacheStoreForTests(store);
+    const cache = newCache<string>();
+    const id = randomUUID();
+    const tagKey = `${getEnv().CACHE_KEY_PREFIX}:t:test-tag:${id}`;
+    await cache.getOrSet(id, async () => "v1");
+    await invalidateCacheTags([`test-tag:${id}`]);
+    await cache.getOrSet(id, async () => "v2"); // stored under the bumped version
+    await store.del([tagKey]); // Redis evicts the tag key
+    await invalidateCacheTags([`test-tag:${id}`]); // the next write re-creates it
+    expect(await cache.getOrSet(id, async () => "v3")).toBe("v3");
+    await store.del([tagKey]); // and once more, this time a read re-creates it
+    expect(await cache.getOrSet(id, async () => "v4")).toBe("v4");
+  });
+
   it("single-flight: 25 concurrent readers of a cold key cause one load", async () => {
     useStore();
     const cache = newCache<number>();
@@ -133,6 +150,7 @@ describe("lib/cache when the store is down", () => {
       set: () => new Promise(() => {}),
       del: () => new Promise(() => {}),
       incr: () => new Promise(() => {}),
+      setIfAbsent: () => new Promise(() => {}),
       ping: () => new Promise(() => {}),
     };
     const { createUpstashStoreFromClient } = await import("@/lib/cache/upstash-store");

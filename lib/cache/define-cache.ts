@@ -62,7 +62,9 @@ export function defineCache<T>(definition: CacheDefinition<T>): Cache<T> {
       try {
         const [raw, rawTag] = await traced(`cache get ${name}`, () => store.mget([key, tagKey]));
         storeAnswered = true;
-        tagVersion = Number(rawTag ?? 0);
+        // A tag nobody has bumped yet (or one that expired) starts at a timestamp, never at a number an older
+        // generation of entries could carry.
+        tagVersion = Number(rawTag ?? (await store.setIfAbsent(tagKey, String(freshTagBase()), TAG_TTL_SECONDS)));
         if (raw !== null && raw !== undefined) {
           const entry = decode<Entry<T>>(raw);
           if (entry.t === tagVersion) {
@@ -106,7 +108,17 @@ export async function invalidateCacheTags(tags: Iterable<string>): Promise<void>
   if (unique.length === 0 || !isCacheEnabled()) return;
   const store = getCacheStore();
   try {
-    await traced("cache invalidate", () => Promise.all(unique.map((tag) => store.incr(tagKeyOf(tag), TAG_TTL_SECONDS))));
+    const base = freshTagBase();
+    // Retried briefly: a lost invalidation leaves readers (never writers, which check the database) with stale pages.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await traced("cache invalidate", () => Promise.all(unique.map((tag) => store.incr(tagKeyOf(tag), TAG_TTL_SECONDS, base))));
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   } catch (error) {
     getMetrics().cacheRequests.inc({ cache: "invalidate", result: "error" });
     log.error({ err: error, tags: unique.length }, "cache invalidation failed; entries stay until their TTL");
@@ -119,6 +131,12 @@ export function isCacheEnabled(): boolean {
 
 function keyPrefix(): string {
   return getEnv().CACHE_KEY_PREFIX;
+}
+
+// Microseconds plus noise: a tag that is re-created (expired, evicted, flushed) starts from a number no earlier
+// generation of entries can carry.
+function freshTagBase(): number {
+  return Date.now() * 1000 + Math.floor(Math.random() * 1000);
 }
 
 function tagKeyOf(tag: string): string {

@@ -1,7 +1,8 @@
 // Every rate limit the app applies, in one place. A window is a sliding window on Upstash and a fixed one in memory
 // (zero-setup mode). RATE_LIMIT_MULTIPLIER scales every limit (load tests and e2e runs come from one address).
 export const rateLimitPolicies = {
-  // Password guessing: per address, whatever the account, and per account, whatever the address.
+  // Password guessing, failed attempts only (lib/auth/auth.ts): per address, whatever the account, and per account,
+  // whatever the address.
   "sign-in-ip": { limit: 30, windowSeconds: 5 * 60 },
   "sign-in-email": { limit: 10, windowSeconds: 15 * 60 },
   // Account creation per address.

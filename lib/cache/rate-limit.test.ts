@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { checkRateLimit, createMemoryLimiter, createUpstashLimiter, enforceRateLimit, RateLimitError, setRateLimiterForTests, type Limiter } from "@/lib/cache/rate-limit";
+import {
+  checkRateLimit,
+  createMemoryLimiter,
+  createUpstashLimiter,
+  enforceRateLimit,
+  isRateLimited,
+  RateLimitError,
+  setRateLimiterForTests,
+  type Limiter,
+} from "@/lib/cache/rate-limit";
 import { rateLimitPolicies, type RateLimitPolicyName } from "@/lib/cache/rate-limit-policies";
 import { getMetrics } from "@/lib/observability/metrics";
 import { openTestUpstash } from "@/lib/testing/upstash";
@@ -38,6 +47,17 @@ describe.each(adapters)("rate limits on the %s adapter", (_name, createLimiter) 
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(windowSeconds);
     // Another identifier has its own allowance.
     expect((await checkRateLimit(policy, `other-${randomUUID()}`)).success).toBe(true);
+  });
+
+  it("failures-only policies: peeking counts nothing, and the allowance is exhausted only by counted failures", async () => {
+    setRateLimiterForTests(createLimiter());
+    const email = `peek-${randomUUID()}@example.test`;
+    const { limit } = rateLimitPolicies["sign-in-email"];
+    for (let i = 0; i < 3 * limit; i++) expect((await isRateLimited("sign-in-email", email)).limited).toBe(false);
+    for (let i = 0; i < limit; i++) await checkRateLimit("sign-in-email", email);
+    const peek = await isRateLimited("sign-in-email", email);
+    expect(peek.limited).toBe(true);
+    expect(peek.retryAfterSeconds).toBeGreaterThanOrEqual(1);
   });
 
   it("counts an identifier case-insensitively (emails), and enforce throws a 429 AppError with a readable wait", async () => {

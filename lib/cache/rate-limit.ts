@@ -11,7 +11,12 @@ import { getMetrics } from "@/lib/observability/metrics";
 
 export type RateLimitResult = { success: boolean; limit: number; remaining: number; retryAfterSeconds: number };
 
-export type Limiter = { limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult> };
+export type Limiter = {
+  /** Counts one request and says whether it is allowed. */
+  limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult>;
+  /** Whether the allowance is used up, without counting anything (for limits that count failures only). */
+  isExhausted(policy: RateLimitPolicyName, identifier: string): Promise<{ exhausted: boolean; retryAfterSeconds: number }>;
+};
 
 const log = logger.child({ module: "rate-limit" });
 
@@ -36,6 +41,22 @@ export async function checkRateLimit(policy: RateLimitPolicyName, identifier: st
     outcomes.inc({ policy, outcome: "error" });
     log.warn({ err: error, policy }, "rate-limit store failed; request allowed");
     return { success: true, limit: 0, remaining: 0, retryAfterSeconds: 0 };
+  }
+}
+
+/**
+ * Whether `identifier` has used up the policy's allowance, counting nothing. With checkRateLimit after a failure, a
+ * policy counts failures only (sign-in: a user's successful sign-ins never lock them out). Fails open.
+ */
+export async function isRateLimited(policy: RateLimitPolicyName, identifier: string): Promise<{ limited: boolean; retryAfterSeconds: number }> {
+  try {
+    const { exhausted, retryAfterSeconds } = await getLimiter().isExhausted(policy, identifier.toLowerCase());
+    if (exhausted) getMetrics().rateLimitDecisions.inc({ policy, outcome: "limited" });
+    return { limited: exhausted, retryAfterSeconds };
+  } catch (error) {
+    getMetrics().rateLimitDecisions.inc({ policy, outcome: "error" });
+    log.warn({ err: error, policy }, "rate-limit store failed; request allowed");
+    return { limited: false, retryAfterSeconds: 0 };
   }
 }
 
@@ -67,6 +88,10 @@ export function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
     return limiter;
   };
   return {
+    async isExhausted(policy, identifier) {
+      const { remaining, reset } = await withTimeout(limiterFor(policy).getRemaining(identifier), 1000, "Rate-limit store");
+      return { exhausted: remaining <= 0, retryAfterSeconds: remaining <= 0 ? Math.max(1, Math.ceil((reset - Date.now()) / 1000)) : 0 };
+    },
     async limit(policy, identifier) {
       const result = await withTimeout(limiterFor(policy).limit(identifier), 1000, "Rate-limit store");
       return {
@@ -81,13 +106,23 @@ export function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
 
 export function createMemoryLimiter(): Limiter {
   const limiters = new Map<RateLimitPolicyName, RateLimiterMemory>();
+  const limiterFor = (policy: RateLimitPolicyName) => {
+    let limiter = limiters.get(policy);
+    if (!limiter) {
+      limiter = new RateLimiterMemory({ points: scaledLimit(policy), duration: rateLimitPolicies[policy].windowSeconds, keyPrefix: policy });
+      limiters.set(policy, limiter);
+    }
+    return limiter;
+  };
   return {
+    async isExhausted(policy, identifier) {
+      const limiter = limiterFor(policy);
+      const state = await limiter.get(identifier);
+      const exhausted = state !== null && state.consumedPoints >= limiter.points;
+      return { exhausted, retryAfterSeconds: exhausted ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0 };
+    },
     async limit(policy, identifier) {
-      let limiter = limiters.get(policy);
-      if (!limiter) {
-        limiter = new RateLimiterMemory({ points: scaledLimit(policy), duration: rateLimitPolicies[policy].windowSeconds, keyPrefix: policy });
-        limiters.set(policy, limiter);
-      }
+      const limiter = limiterFor(policy);
       try {
         const res = await limiter.consume(identifier);
         return { success: true, limit: limiter.points, remaining: res.remainingPoints, retryAfterSeconds: 0 };

@@ -6,8 +6,13 @@ export type CacheStore = {
   mget(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(keys: string[]): Promise<void>;
-  /** Increments a counter (created at 1) and keeps it for ttlSeconds; used for version-based invalidation. */
-  incr(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Increments a version counter and keeps it for ttlSeconds. A missing counter starts from `base` (a timestamp), so
+   * a counter that expired or was evicted never comes back at a number it had before.
+   */
+  incr(key: string, ttlSeconds: number, base: number): Promise<number>;
+  /** Sets the key unless it exists; returns the value it holds afterwards. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<string>;
   /** Throws when the store is unreachable (readiness check). */
   ping(): Promise<void>;
 };
@@ -47,10 +52,16 @@ export function createMemoryStore({ maxEntries = 10_000, now = Date.now }: { max
     async del(keys) {
       for (const key of keys) entries.delete(key);
     },
-    async incr(key, ttlSeconds) {
-      const next = Number(read(key) ?? 0) + 1;
+    async incr(key, ttlSeconds, base) {
+      const next = Number(read(key) ?? base) + 1;
       write(key, String(next), ttlSeconds);
       return next;
+    },
+    async setIfAbsent(key, value, ttlSeconds) {
+      const existing = read(key);
+      if (existing !== null) return existing;
+      write(key, value, ttlSeconds);
+      return value;
     },
     async ping() {},
   };

@@ -31,12 +31,19 @@ export function createUpstashStoreFromClient(redis: Redis, timeoutMs = 500): Cac
       if (keys.length === 0) return;
       await withTimeout(redis.del(...keys), timeoutMs, "Cache store");
     },
-    async incr(key, ttlSeconds) {
+    async incr(key, ttlSeconds, base) {
+      const ttl = Math.max(1, Math.ceil(ttlSeconds));
       const pipeline = redis.pipeline();
+      pipeline.set(key, String(base), { nx: true, ex: ttl });
       pipeline.incr(key);
-      pipeline.expire(key, Math.max(1, Math.ceil(ttlSeconds)));
-      const [value] = await withTimeout(pipeline.exec<[number, number]>(), timeoutMs, "Cache store");
+      pipeline.expire(key, ttl);
+      const [, value] = await withTimeout(pipeline.exec<[unknown, number, number]>(), timeoutMs, "Cache store");
       return Number(value);
+    },
+    async setIfAbsent(key, value, ttlSeconds) {
+      // SET NX GET: the previous value when the key existed (and nothing changes), null when ours was set.
+      const previous = await withTimeout(redis.set<string>(key, value, { nx: true, get: true, ex: Math.max(1, Math.ceil(ttlSeconds)) }), timeoutMs, "Cache store");
+      return previous ?? value;
     },
     async ping() {
       await withTimeout(redis.ping(), timeoutMs, "Cache store");

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
+import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -21,12 +22,17 @@ export async function getRequestLogger(module: string, bindings: { userId?: stri
 }
 
 /**
- * The client's address as the nearest proxy reports it (x-forwarded-for's first entry, as on Vercel and behind most
- * load balancers), for rate limits. Without a proxy that sets it, clients could pick their own: deploy behind one.
+ * The client's address, for rate limits: x-forwarded-for read from the right, skipping TRUSTED_PROXY_HOPS - 1 entries
+ * added by your own proxies (entries further left were sent by the client and can be anything). Without a proxy,
+ * Next.js sets the header to the socket's address; with one hop (the default: Vercel, one load balancer) it is the
+ * last entry.
  */
-export function clientIpFrom(h: Headers): string {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || h.get("x-real-ip")?.trim() || "unknown";
+export function clientIpFrom(h: Headers, hops = getEnv().TRUSTED_PROXY_HOPS): string {
+  const entries = (h.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries[Math.max(0, entries.length - hops)] || h.get("x-real-ip")?.trim() || "unknown";
 }
 
 /** clientIpFrom for the current request (server actions, pages). */

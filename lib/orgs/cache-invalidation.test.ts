@@ -1,4 +1,7 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { memberships } from "@/db/schema";
+import { getDb } from "@/lib/db/client";
 import { getActivitySummary } from "@/lib/activity/get-activity-summary";
 import { changePassword, registerUser, requestPasswordReset, resetPassword, signOutEverywhere, updateProfile, verifyEmail } from "@/lib/auth/account";
 import { isSessionCurrent } from "@/lib/auth/session-version";
@@ -11,7 +14,7 @@ import { changeMemberRole, removeMember } from "@/lib/orgs/members";
 import { requirePermission } from "@/lib/orgs/require-permission";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import { listMembers } from "@/lib/orgs/members";
-import { getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
+import { createProject, getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
 import { addMember, createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, unique, uniqueEmail } from "@/lib/testing/factories";
 
@@ -67,6 +70,15 @@ describe("session user cache", () => {
 });
 
 describe("membership cache", () => {
+  it("writes never trust the cache: a member removed while the invalidation was lost can still read for a while, but not write", async () => {
+    const { org, member } = await createOrgWithRoles();
+    await warm(() => findOrgForMember(member.id, org.slug));
+    // The membership goes away behind the cache's back, as if Redis had been down when it was invalidated.
+    await getDb().delete(memberships).where(and(eq(memberships.orgId, org.id), eq(memberships.userId, member.id)));
+    expect(await findOrgForMember(member.id, org.slug)).not.toBeNull();
+    await expect(createProject({ actor: { userId: member.id }, input: { orgId: org.id, name: "Sneaky" } })).rejects.toMatchObject({ code: "not_found" });
+  });
+
   it("a role change takes effect on the member's next request, for pages and for permission checks", async () => {
     const { org, owner, member } = await createOrgWithRoles();
     expect((await warm(() => findOrgForMember(member.id, org.slug)))?.role).toBe("member");

@@ -13,7 +13,7 @@ import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { canManageRole, roleLabels, type Role } from "@/lib/orgs/permissions";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { createInvitationInput, revokeInvitationInput } from "@/lib/orgs/schemas";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -103,7 +103,7 @@ export async function getInvitationEmail(invitationId: string, now = new Date(),
 }
 
 export async function listOpenInvitations({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
-  await requirePermission(actor, orgId, "invitation:list", db);
+  await requirePermissionToRead(actor, orgId, "invitation:list");
   return db
     .select({
       id: invitations.id,

@@ -8,7 +8,7 @@ import { isTransaction, withTx } from "@/lib/db/transaction";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { canManageRole, type Role } from "@/lib/orgs/permissions";
-import { requireMembership, requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { type Actor, requireMembership, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { changeMemberRoleInput, removeMemberInput } from "@/lib/orgs/schemas";
 
 export type Member = { userId: string; name: string | null; email: string; role: Role; joinedAt: Date };
@@ -19,7 +19,7 @@ const orgMembers = defineCache<Member[]>({ name: "org-members", ttlSeconds: 900,
 
 /** The org's members, oldest first; from the cache outside a transaction. */
 export async function listMembers({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<Member[]> {
-  await requirePermission(actor, orgId, "member:list", db);
+  await requirePermissionToRead(actor, orgId, "member:list");
   return isTransaction(db) ? selectMembers(db, orgId) : orgMembers.getOrSet(orgId, () => selectMembers(db, orgId));
 }
 

@@ -7,7 +7,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { archiveProjectInput, createProjectInput, renameProjectInput } from "@/lib/projects/schemas";
 
 export async function createProject({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
@@ -100,7 +100,7 @@ export async function listProjects(
   }: { actor: Actor; orgId: string; archived?: boolean; cursor?: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ProjectSummary[]> {
-  await requirePermission(actor, orgId, "project:read", db);
+  await requirePermissionToRead(actor, orgId, "project:read");
   const conditions = [eq(projects.orgId, orgId), archived ? isNotNull(projects.archivedAt) : isNull(projects.archivedAt)];
   if (cursor) {
     const c = decodeCursor(cursor);
@@ -138,7 +138,7 @@ export async function getProjectOrThrow(
   { actor, orgId, projectId }: { actor: Actor; orgId: string; projectId: string },
   db: Db = getDb(),
 ): Promise<ProjectHeader> {
-  await requirePermission(actor, orgId, "project:read", db);
+  await requirePermissionToRead(actor, orgId, "project:read");
   const project = isTransaction(db)
     ? await selectProject(db, orgId, projectId)
     : await projectHeaders.getOrSet(`${orgId}:${projectId}`, () => selectProject(db, orgId, projectId));
@@ -163,7 +163,7 @@ export type OrgStats = { projects: number; todo: number; inProgress: number; don
 const orgStats = defineCache<OrgStats>({ name: "org-stats", ttlSeconds: 900, tagOf: orgDataTag });
 
 export async function getOrgStats({ actor, orgId }: { actor: Actor; orgId: string }): Promise<OrgStats> {
-  await requirePermission(actor, orgId, "org:read");
+  await requirePermissionToRead(actor, orgId, "org:read");
   return orgStats.getOrSet(orgId, () => loadOrgStats(orgId));
 }
 

@@ -11,7 +11,7 @@ import { afterCommit, withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { taskImportRequested } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
 
@@ -43,7 +43,9 @@ export async function createTaskImport({ actor, input, file }: { actor: Actor; i
   if (!project) throw new AppError("not_found", "Project not found.", { projectId: ["Choose a project."] });
   if (project.archivedAt) throw new AppError("conflict", "This project is archived. Restore it before importing.");
   return withTx(async (tx) => {
-    const { id: fileId } = await getFileStore().put({ orgId, name: file.name, contentType: "text/csv", data: file.data }, tx);
+    // Kept a week (the maintenance job deletes it after): enough for the job and its retries, not forever.
+    const expiresAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+    const { id: fileId } = await getFileStore().put({ orgId, name: file.name, contentType: "text/csv", data: file.data, expiresAt }, tx);
     const [row] = await tx
       .insert(taskImports)
       .values({ orgId, projectId, requestedById: actor.userId, fileId, fileName: file.name.slice(0, 200) })
@@ -295,7 +297,7 @@ export type TaskImportItem = {
 
 /** The org's recent imports, newest first (managers). */
 export async function listTaskImports({ actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number }, db: Db = getDb()) {
-  await requirePermission(actor, orgId, "import:create", db);
+  await requirePermissionToRead(actor, orgId, "import:create");
   return db
     .select({
       id: taskImports.id,

@@ -1,4 +1,7 @@
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { outboxEvents } from "@/db/schema";
+import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
 import { setProjectArchived } from "@/lib/projects/projects";
@@ -110,4 +113,33 @@ describe("forged cursors", () => {
       ).rejects.toMatchObject({ code: "invalid_input" });
     },
   );
+});
+
+describe("assignment emails", () => {
+  async function assignmentEvents(taskId: string) {
+    const rows = await getDb()
+      .select({ data: outboxEvents.data })
+      .from(outboxEvents)
+      .where(and(eq(outboxEvents.name, "projects/task.assigned"), sql`${outboxEvents.data}->>'taskId' = ${taskId}`));
+    return rows.map((r) => r.data);
+  }
+
+  it("are queued when someone else is assigned, not when you assign yourself or edit without changing the assignee", async () => {
+    const { org, owner, member, actors } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const mine = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Mine", assigneeId: owner.id } });
+    expect(await assignmentEvents(mine.id)).toEqual([]);
+
+    const theirs = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Theirs", assigneeId: member.id } });
+    expect(await assignmentEvents(theirs.id)).toEqual([expect.objectContaining({ assigneeId: member.id, actorId: owner.id })]);
+
+    // The edit form always sends the current assignee: a title fix must not email them again.
+    await updateTask({ actor: actors.owner, input: { orgId: org.id, taskId: theirs.id, title: "Theirs, renamed", assigneeId: member.id } });
+    expect(await assignmentEvents(theirs.id)).toHaveLength(1);
+
+    await updateTask({ actor: actors.member, input: { orgId: org.id, taskId: mine.id, assigneeId: member.id } });
+    expect(await assignmentEvents(mine.id)).toEqual([]); // they took it themselves
+    await updateTask({ actor: actors.member, input: { orgId: org.id, taskId: mine.id, assigneeId: owner.id } });
+    expect(await assignmentEvents(mine.id)).toEqual([expect.objectContaining({ assigneeId: owner.id, actorId: member.id })]);
+  });
 });

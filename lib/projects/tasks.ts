@@ -8,7 +8,7 @@ import { taskAssigned } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
-import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
+import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import {
   createTaskInput,
   deleteTaskInput,
@@ -31,16 +31,17 @@ async function requireAssignableMember(tx: Db | Tx, orgId: string, assigneeId: s
   }
 }
 
-/** Locks the task for the change; archived projects are read-only. */
-async function requireEditableTask(tx: Tx, orgId: string, taskId: string) {
+/** Locks the task for the change (returning its current assignee); archived projects are read-only. */
+async function requireEditableTask(tx: Tx, orgId: string, taskId: string): Promise<{ assigneeId: string | null }> {
   const [row] = await tx
-    .select({ archivedAt: projects.archivedAt })
+    .select({ archivedAt: projects.archivedAt, assigneeId: tasks.assigneeId })
     .from(tasks)
     .innerJoin(projects, eq(projects.id, tasks.projectId))
     .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
     .for("update", { of: tasks });
   if (!row) throw new AppError("not_found", "Task not found.");
   if (row.archivedAt) throw new AppError("conflict", "This project is archived. Restore it to change its tasks.");
+  return { assigneeId: row.assigneeId };
 }
 
 export async function createTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
@@ -94,7 +95,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
   }>;
   if (Object.keys(set).length === 0) throw new AppError("invalid_input", "Nothing to change.");
   await withTx(async (tx) => {
-    await requireEditableTask(tx, orgId, taskId);
+    const before = await requireEditableTask(tx, orgId, taskId);
     await requireAssignableMember(tx, orgId, set.assigneeId);
     const [task] = await tx
       .update(tasks)
@@ -110,7 +111,8 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
       subjectId: taskId,
       data: { title: task.title, projectId: task.projectId, changes: set },
     });
-    if (set.assigneeId && set.assigneeId !== actor.userId) {
+    // Only a change of assignee notifies (the edit form sends the current assignee with every change).
+    if (set.assigneeId && set.assigneeId !== before.assigneeId && set.assigneeId !== actor.userId) {
       await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
     }
   }, db);
@@ -162,7 +164,7 @@ export async function listTasks(
   }: { actor: Actor; orgId: string; projectId: string; filters: unknown; limit?: number },
   db: Db = getDb(),
 ): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
-  await requirePermission(actor, orgId, "task:read", db);
+  await requirePermissionToRead(actor, orgId, "task:read");
   const f = parseOrThrow(taskFiltersInput, filters ?? {});
   const conditions: SQL[] = [eq(tasks.orgId, orgId), eq(tasks.projectId, projectId)];
   if (f.status) conditions.push(eq(tasks.status, f.status));

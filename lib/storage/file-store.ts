@@ -69,5 +69,5 @@ export async function appendToStoredFile(orgId: string, id: string, data: Buffer
     .where(and(eq(storedFiles.id, id), eq(storedFiles.orgId, orgId)))
     .returning({ size: storedFiles.size });
   if (!row) throw new Error(`Stored file ${id} not found.`);
-  if (row.size > max) throw new AppError("invalid_input", `The file grew past ${Math.floor(max / 1024 / 1024)} MB.`);
+  if (row.size > max) throw new AppError("invalid_input", `The file grew past ${Math.floor(max / 1024 / 1024)} MB: export less at once.`);
 }

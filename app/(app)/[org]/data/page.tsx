@@ -104,13 +104,14 @@ function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) 
               <p className="mt-0.5 text-xs text-zinc-500">
                 {r.requestedBy ?? "Someone"} · <span className="whitespace-nowrap">{time.format(r.createdAt)} UTC</span>
                 {r.status === "completed" ? ` · ${number.format(r.rowCount)} rows` : ""}
+                {r.expired ? " · expired" : ""}
               </p>
               {r.status === "running" || r.status === "queued" ? (
                 <Progress done={r.rowCount} total={r.totalRows} queued={r.status === "queued"} label={`Progress of the ${name.toLowerCase()}`} />
               ) : null}
               {r.status === "failed" ? <p className="mt-1 text-xs text-red-700">{r.failureReason ?? "It could not be generated."} Request it again.</p> : null}
             </div>
-            {r.status === "completed" ? (
+            {r.status === "completed" && !r.expired ? (
               <a href={`/${slug}/data/reports/${r.id}/download`} className="shrink-0 text-sm font-medium text-indigo-600 hover:text-indigo-500" download>
                 Download CSV
               </a>
