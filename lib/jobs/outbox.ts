@@ -67,7 +67,8 @@ export async function dispatchOutboxEvents(ids: string[], db: Db = getDb()): Pro
   const rows = await db
     .select({ id: outboxEvents.id, name: outboxEvents.name, data: outboxEvents.data })
     .from(outboxEvents)
-    .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.dispatchedAt)));
+    .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.dispatchedAt)))
+    .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id));
   if (rows.length === 0) return 0;
   const send = await getEventSender();
   try {
