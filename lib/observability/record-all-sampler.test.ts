@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from "@opentelemetry/api";
 import { SamplingDecision } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { RecordAllSampler, samplerFromEnv } from "@/lib/observability/record-all-sampler";
+import { MetricsOnlySampler, RecordAllSampler, samplerFromEnv } from "@/lib/observability/record-all-sampler";
 
 const traceId = "0af7651916cd43dd8448eb211c80319c";
 const decide = (name: string | undefined, arg: string | undefined, parentSampled?: boolean) => {
@@ -28,5 +28,18 @@ describe("RecordAllSampler", () => {
     expect(decide("traceidratio", "0")).toBe(SamplingDecision.RECORD);
     // A caller's traceparent with sampled=0 must not hide the request from the metrics.
     expect(decide(undefined, undefined, false)).toBe(SamplingDecision.RECORD);
+  });
+});
+
+describe("MetricsOnlySampler (no trace export configured)", () => {
+  const sampler = new MetricsOnlySampler();
+  const decideFor = (spanType?: string) =>
+    sampler.shouldSample(ROOT_CONTEXT, traceId, "x", SpanKind.INTERNAL, spanType ? { "next.span_type": spanType } : {}).decision;
+
+  it("records the spans the request metrics and the access log read, and only those", () => {
+    expect(decideFor("BaseServer.handleRequest")).toBe(SamplingDecision.RECORD);
+    expect(decideFor("Middleware.execute")).toBe(SamplingDecision.RECORD);
+    expect(decideFor("AppRender.getBodyResult")).toBe(SamplingDecision.NOT_RECORD);
+    expect(decideFor(undefined)).toBe(SamplingDecision.NOT_RECORD); // db and cache spans
   });
 });

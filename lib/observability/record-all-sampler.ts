@@ -25,6 +25,25 @@ export class RecordAllSampler implements Sampler {
   }
 }
 
+// Next.js's span types the request metrics and access log read (lib/observability/request-spans.ts).
+const MEASURED_SPAN_TYPES = new Set(["BaseServer.handleRequest", "Middleware.execute"]);
+
+/**
+ * When traces are not exported at all (no OTEL_EXPORTER_OTLP_ENDPOINT), recording every span Next.js, the database and
+ * the cache start would only cost time: record the two span types the request metrics need, drop the rest. Trace ids
+ * still propagate (a dropped span keeps its context), so log lines keep theirs.
+ */
+export class MetricsOnlySampler implements Sampler {
+  shouldSample(_context: Context, _traceId: string, _name: string, _kind: SpanKind, attributes: Attributes): SamplingResult {
+    const type = attributes["next.span_type"];
+    return { decision: typeof type === "string" && MEASURED_SPAN_TYPES.has(type) ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
+  }
+
+  toString(): string {
+    return "MetricsOnly";
+  }
+}
+
 /** The sampler OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG name (OpenTelemetry's standard values). */
 export function samplerFromEnv(name: string | undefined, arg: string | undefined): Sampler {
   const ratio = arg === undefined || Number.isNaN(Number(arg)) ? 1 : Math.min(Math.max(Number(arg), 0), 1);

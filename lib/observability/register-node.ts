@@ -19,11 +19,13 @@ export async function registerNode(): Promise<void> {
     // "auto" adds @vercel/otel's OTLP exporter, which would otherwise post to localhost:4318 even when nothing is
     // configured: only with an endpoint. Request metrics and the access log never depend on exporting.
     const exporters = env.OTEL_EXPORTER_OTLP_ENDPOINT ? (["auto"] as const) : [];
-    const { RecordAllSampler, samplerFromEnv } = await import("@/lib/observability/record-all-sampler");
+    const { MetricsOnlySampler, RecordAllSampler, samplerFromEnv } = await import("@/lib/observability/record-all-sampler");
     registerOTel({
       serviceName: env.OTEL_SERVICE_NAME,
       spanProcessors: [...exporters, new RequestMetricsSpanProcessor()],
-      traceSampler: new RecordAllSampler(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
+      traceSampler: env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? new RecordAllSampler(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG))
+        : new MetricsOnlySampler(),
     });
     const { startSystemSampler } = await import("@/lib/observability/system-overview");
     startSystemSampler();
