@@ -38,6 +38,7 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   await page.goto("/sign-up");
   await signUp(page, { name: "Oscar Ops", email: process.env.E2E_OPS_EMAIL! });
   await expect(page.getByRole("heading", { level: 1, name: "Oscar Ops's workspace" })).toBeVisible();
+  const orgSlug = new URL(page.url()).pathname.split("/")[1]!;
   // Being listed in PLATFORM_ADMIN_EMAILS counts only once the address is verified.
   expect((await page.goto("/admin/system"))?.status()).toBe(404);
   await page.goto(await linkFromMailbox(page, process.env.E2E_OPS_EMAIL!, "Verify your email"));
@@ -48,8 +49,10 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   await expect(page.getByText("Ready", { exact: true })).toBeVisible();
   const requests = page.getByText("Requests (last hour)").locator("xpath=following-sibling::dd[1]");
   await expect(requests).toHaveText(/^[1-9]\d*$/);
-  // The dashboard the admin just loaded is among the measured routes, by pattern.
-  await expect(page.getByRole("cell", { name: "/[org]", exact: true })).toBeVisible();
+  // Routes are listed by pattern (the table keeps the 8 slowest, so which ones depends on what ran before), never by
+  // the path with the org's slug in it.
+  await expect(page.getByRole("cell", { name: /^\/(\[org\]|sign-up|verify-email|admin)/ }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: new RegExp(orgSlug) })).toHaveCount(0);
   await expect(page.getByText("database").locator("xpath=..")).toContainText("ok");
   // The dashboard's loads went through the cache: the session-user cache has lookups and a hit ratio.
   const sessionUserRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "session-user", exact: true }) });
