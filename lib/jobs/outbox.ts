@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
 import { after } from "next/server";
 import { outboxEvents } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
@@ -155,12 +155,4 @@ async function getEventSender(): Promise<EventSender> {
 /** Test hook: send with this (undefined: the runtime's sender again). */
 export function setEventSenderForTests(sender: EventSender | undefined): void {
   holder.__anatomyEventSender = sender;
-}
-
-export function isOutboxRowDispatched(id: string, db: Db = getDb()) {
-  return db
-    .select({ dispatchedAt: outboxEvents.dispatchedAt })
-    .from(outboxEvents)
-    .where(eq(outboxEvents.id, id))
-    .then(([row]) => Boolean(row?.dispatchedAt));
 }

@@ -28,11 +28,6 @@ export function getLocalExecutor(): LocalExecutor {
   return executor;
 }
 
-/** The executor if one was started in this process (tests wait for it to go idle). */
-export function getStartedLocalExecutor(): LocalExecutor | undefined {
-  return holder.__anatomyLocalExecutor;
-}
-
 /** How the outbox hands events over: to Inngest (Cloud or dev server), or to the in-process executor. */
 export function createEventSender(): EventSender {
   if (getJobMode() === "local") {

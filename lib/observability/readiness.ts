@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getCacheStore } from "@/lib/cache/get-cache-store";
+import { withTimeout } from "@/lib/cache/with-timeout";
 import type { CacheStore } from "@/lib/cache/store";
 import { getDb, type Db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -25,22 +26,14 @@ export function isShuttingDown(): boolean {
 
 async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<CheckResult> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await withTimeout(check(), timeoutMs, "The check");
     return { status: "ok", latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     // Only the error's class of problem goes out: connection strings never do.
     const message = error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/\S+/g, "[url]") : "failed";
     log.warn({ err: error }, "readiness check failed");
     return { status: "fail", latencyMs: Math.round(performance.now() - started), error: message.slice(0, 200) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

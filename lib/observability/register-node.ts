@@ -31,7 +31,7 @@ export async function registerNode(): Promise<void> {
     startSystemSampler();
   }
 
-  const { initErrorTracker } = await import("@/lib/observability/error-tracker");
+  const { flushErrorTracker, initErrorTracker } = await import("@/lib/observability/error-tracker");
   await initErrorTracker();
 
   const handle = getDbHandle();
@@ -51,7 +51,8 @@ export async function registerNode(): Promise<void> {
       markShuttingDown();
       logger.info({ signal: "SIGTERM", drainSeconds: env.SHUTDOWN_DRAIN_SECONDS }, "shutting down: readiness is now 503");
       setTimeout(() => {
-        void closeDb().finally(() => process.exit(0));
+        // Errors reported during the drain still reach the tracker before the process goes.
+        void Promise.allSettled([closeDb(), flushErrorTracker()]).finally(() => process.exit(0));
       }, env.SHUTDOWN_DRAIN_SECONDS * 1000).unref();
     });
   }
