@@ -1,5 +1,6 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
+import { cache } from "react";
 import { memberships, organizations } from "@/db/schema";
 import { defineCache, invalidateCacheTags } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
@@ -21,10 +22,13 @@ function membershipsTag(userId: string): string {
   return `user-orgs:${userId}`;
 }
 
-/** The user's organizations, oldest membership first; from the cache on a warm request. */
-export function getUserMemberships(userId: string): Promise<UserMembership[]> {
-  return userMemberships.getOrSet(userId, () => loadUserMemberships(userId));
-}
+/**
+ * The user's organizations, oldest membership first; from the cache on a warm request, and looked up once per request
+ * (React `cache`): the layout, the org context and every read's permission check of a page share one lookup.
+ */
+export const getUserMemberships = cache((userId: string): Promise<UserMembership[]> =>
+  userMemberships.getOrSet(userId, () => loadUserMemberships(userId)),
+);
 
 export async function loadUserMemberships(userId: string, db: Db = getDb()): Promise<UserMembership[]> {
   return db
