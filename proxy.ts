@@ -27,7 +27,7 @@ async function hasSession(request: NextRequest): Promise<boolean> {
 export async function proxy(request: NextRequest) {
   const incoming = request.headers.get(REQUEST_ID);
   const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-  // Recorded on the proxy's span; request-spans.ts carries it over to the request's access-log line.
+  // On the proxy's span when traces are exported: finds the trace of a request id from the logs or a bug report.
   trace.getActiveSpan()?.setAttribute("http.request_id", requestId);
 
   if (!isPublic(request.nextUrl.pathname) && !(await hasSession(request))) {

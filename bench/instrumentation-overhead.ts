@@ -1,47 +1,80 @@
 import { cpSync } from "node:fs";
-import { freshDataDir, load, saveResults, seedEmbedded, signIn, startServer, type LoadResult } from "./lib";
+import { freshDataDir, load, saveResults, seedEmbedded, signIn, startServer, type LoadResult, type ServerHandle } from "./lib";
 
-// Overhead of metrics + tracing + access log on the signed-in dashboard: the built app (run `npm run build` first)
-// is started with ANATOMY_INSTRUMENTATION=1 and =0 in alternating rounds, same data, same load.
-// Usage: npm run bench:instrumentation -- [seconds=15] [connections=10] [rounds=2]
+// Overhead of metrics + tracing + access log on the signed-in dashboard. The built app (run `npm run build` first) is
+// started twice, side by side on the same data: ANATOMY_INSTRUMENTATION=1 and =0. After a warm-up, the two take the
+// same load in short alternating bursts, so both see the same machine (two shared cores drift by ±10% over minutes,
+// more than the effect measured). Headline: the server's CPU time per request, on / off (its own processes only, so
+// the load generator on the same cores does not blur it); throughput and latency are printed too.
+// Usage: npm run bench:instrumentation -- [seconds per burst=5] [connections=10] [bursts=12] [pairs=2]
 
-const [seconds = 15, connections = 10, rounds = 2] = process.argv.slice(2).map(Number);
+const [seconds = 5, connections = 10, bursts = 12, pairs = 2] = process.argv.slice(2).map(Number);
 const email = "bench@example.test";
 const password = "bench-password-123";
-const port = 3190;
+const modes = ["on", "off"] as const;
+type Mode = (typeof modes)[number];
+type Burst = LoadResult & { cpuMsPerRequest: number };
 
 const template = freshDataDir("template");
 const { orgSlug } = await seedEmbedded(template, email, password);
 
-const results: Record<"on" | "off", LoadResult[]> = { on: [], off: [] };
-for (let round = 0; round < rounds; round++) {
-  for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
-    const dataDir = freshDataDir(mode);
-    cpSync(template, dataDir, { recursive: true });
-    const server = await startServer({ port, dataDir, env: { ANATOMY_INSTRUMENTATION: mode === "on" ? "1" : "0" } });
-    try {
-      const cookie = await signIn(server.url, email, password);
-      const url = `${server.url}/${orgSlug}`;
-      await load(url, { connections, seconds: 3, headers: { cookie } }); // warm-up
-      const r = await load(url, { connections, seconds, headers: { cookie } });
-      results[mode].push(r);
-      console.log(`round ${round + 1} ${mode.padEnd(3)} ${r.requestsPerSec.toFixed(1)} req/s  p50 ${r.p50} ms  p97.5 ${r.p97_5} ms  errors ${r.errors}  non-2xx ${r.non2xx}`);
-    } finally {
-      await server.stop();
+async function startMode(mode: Mode, pair: number): Promise<{ server: ServerHandle; url: string; cookie: string }> {
+  const dataDir = freshDataDir(`${mode}-${pair}`);
+  cpSync(template, dataDir, { recursive: true });
+  const server = await startServer({
+    port: mode === "on" ? 3190 : 3191,
+    dataDir,
+    env: { ANATOMY_INSTRUMENTATION: mode === "on" ? "1" : "0" },
+  });
+  const cookie = await signIn(server.url, email, password);
+  return { server, url: `${server.url}/${orgSlug}`, cookie };
+}
+
+const results: Record<Mode, Burst[]> = { on: [], off: [] };
+const pairedRatios: number[] = [];
+for (let pair = 0; pair < pairs; pair++) {
+  const servers = { on: await startMode("on", pair), off: await startMode("off", pair) };
+  try {
+    // JIT and heap settle over the first minute of load: CPU per request falls by a quarter before it levels off.
+    for (const mode of modes) await load(servers[mode].url, { connections, seconds: 30, headers: { cookie: servers[mode].cookie } });
+    for (let burst = 0; burst < bursts; burst++) {
+      const measured = {} as Record<Mode, Burst>;
+      for (const mode of burst % 2 === 0 ? modes : ([...modes].reverse() as Mode[])) {
+        const { server, url, cookie } = servers[mode];
+        const cpuBefore = server.cpuSeconds();
+        const loaded = await load(url, { connections, seconds, headers: { cookie } });
+        measured[mode] = { ...loaded, cpuMsPerRequest: ((server.cpuSeconds() - cpuBefore) * 1000) / loaded.total };
+        results[mode].push(measured[mode]);
+      }
+      pairedRatios.push(measured.on.cpuMsPerRequest / measured.off.cpuMsPerRequest);
+      const line = (m: Mode) => `${m} ${measured[m].cpuMsPerRequest.toFixed(2)} ms CPU/req ${measured[m].requestsPerSec.toFixed(1)} req/s`;
+      const failures = measured.on.errors + measured.on.non2xx + measured.off.errors + measured.off.non2xx;
+      console.log(`pair ${pair + 1} burst ${String(burst + 1).padStart(2)}: ${line("on")} | ${line("off")}${failures ? ` | ${failures} failed` : ""}`);
     }
+  } finally {
+    await Promise.all([servers.on.server.stop(), servers.off.server.stop()]);
   }
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const summary = {
-  seconds,
-  connections,
-  rounds,
-  on: { reqPerSec: mean(results.on.map((r) => r.requestsPerSec)), p50: mean(results.on.map((r) => r.p50)), p97_5: mean(results.on.map((r) => r.p97_5)) },
-  off: { reqPerSec: mean(results.off.map((r) => r.requestsPerSec)), p50: mean(results.off.map((r) => r.p50)), p97_5: mean(results.off.map((r) => r.p97_5)) },
-};
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]) => sum(xs) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const summarize = (rs: Burst[]) => ({
+  cpuMsPerRequest: sum(rs.map((r) => r.cpuMsPerRequest * r.total)) / sum(rs.map((r) => r.total)),
+  reqPerSec: mean(rs.map((r) => r.requestsPerSec)),
+  p50: mean(rs.map((r) => r.p50)),
+  p97_5: mean(rs.map((r) => r.p97_5)),
+  failed: sum(rs.map((r) => r.errors + r.non2xx)),
+});
+const summary = { seconds, connections, bursts, pairs, on: summarize(results.on), off: summarize(results.off) };
+const cpuRatio = summary.on.cpuMsPerRequest / summary.off.cpuMsPerRequest;
+const medianPairedCpuRatio = median(pairedRatios);
 const throughputRatio = summary.on.reqPerSec / summary.off.reqPerSec;
 const latencyRatio = summary.on.p50 / summary.off.p50;
 console.table({ on: summary.on, off: summary.off });
+console.log(
+  `CPU per request on/off: ${cpuRatio.toFixed(3)} (overhead ${((cpuRatio - 1) * 100).toFixed(1)}%; median of ${pairedRatios.length} paired bursts ${medianPairedCpuRatio.toFixed(3)})`,
+);
 console.log(`throughput on/off: ${throughputRatio.toFixed(3)} (overhead ${((1 - throughputRatio) * 100).toFixed(1)}%), p50 latency on/off: ${latencyRatio.toFixed(3)}`);
-console.log(`saved ${saveResults("instrumentation-overhead", { ...summary, throughputRatio, latencyRatio, results })}`);
+console.log(`saved ${saveResults("instrumentation-overhead", { ...summary, cpuRatio, medianPairedCpuRatio, throughputRatio, latencyRatio, pairedRatios, results })}`);
+if (summary.on.failed + summary.off.failed > 0) process.exitCode = 1;

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 
 // Shared pieces of the bench/ scripts: start the built app, sign in over HTTP, load a URL, print figures.
 
-export type ServerHandle = { url: string; stop: () => Promise<void> };
+export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds: () => number };
 
 export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<ServerHandle> {
   const url = `http://127.0.0.1:${opts.port}`;
@@ -33,6 +33,7 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
   }
   return {
     url,
+    cpuSeconds: () => processGroupCpuSeconds(child.pid!),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGKILL");
@@ -43,6 +44,37 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
     },
   };
 }
+
+/**
+ * CPU time (user + system) used so far by every process of a process group, from /proc (Linux): the server's cost of
+ * a load, without the load generator that shares the machine. Throughput moves with whatever else runs on the two
+ * cores; CPU per request barely does. NaN where /proc is missing.
+ */
+export function processGroupCpuSeconds(pgid: number): number {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return Number.NaN;
+  }
+  let ticks = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the command name (which may hold spaces), from field 3 on: state, ppid, pgrp, ..., utime (14), stime (15).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== pgid) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+// USER_HZ: 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Signs in through Auth.js's credentials endpoint; returns the Cookie header of the session. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {

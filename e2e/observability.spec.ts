@@ -15,6 +15,9 @@ test("health, readiness, request ids and the token-protected metrics endpoint", 
   expect((await request.get("/pricing")).headers()["x-request-id"]).toMatch(/^[\w-]{8,64}$/);
   // A caller that asks not to be traced (sampled=0) is still measured.
   await request.get("/sign-up", { headers: { traceparent: "00-1af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-00" } });
+  // A dynamic route, and a signed-out visitor the proxy sends to sign in before any route is matched.
+  await request.get("/invite/e2e-request-token");
+  expect((await request.get("/e2e-request-org/projects", { maxRedirects: 0 })).status()).toBe(307);
 
   expect((await request.get("/api/metrics")).status()).toBe(401);
   expect((await request.get("/api/metrics", { headers: { authorization: "Bearer wrong-token-wrong-token" } })).status()).toBe(401);
@@ -26,6 +29,8 @@ test("health, readiness, request ids and the token-protected metrics endpoint", 
     const text = await metrics.text();
     expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\/sign-in",method="GET",status_class="2xx"\} [1-9]/);
     expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\/sign-up",method="GET",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\/invite\/\[token\]",method="GET",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{route="\(redirect\)",method="GET",status_class="3xx"\} [1-9]/);
     expect(text).toMatch(/db_queries_total\{operation="select"\} [1-9]/);
     expect(text).toMatch(/db_query_duration_seconds_count\{operation="select"\} [1-9]/);
     expect(text).toContain("process_cpu_seconds_total");

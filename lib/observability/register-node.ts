@@ -12,21 +12,19 @@ export async function registerNode(): Promise<void> {
   assertProductionConfig(env);
 
   if (env.ANATOMY_INSTRUMENTATION === "1") {
-    // Traces: exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; request spans also feed the Prometheus
-    // request metrics and the access log (lib/observability/request-spans.ts).
-    const { registerOTel } = await import("@vercel/otel");
-    const { RequestMetricsSpanProcessor } = await import("@/lib/observability/request-spans");
-    // "auto" adds @vercel/otel's OTLP exporter, which would otherwise post to localhost:4318 even when nothing is
-    // configured: only with an endpoint. Request metrics and the access log never depend on exporting.
-    const exporters = env.OTEL_EXPORTER_OTLP_ENDPOINT ? (["auto"] as const) : [];
-    const { MetricsOnlySampler, RecordAllSampler, samplerFromEnv } = await import("@/lib/observability/record-all-sampler");
-    registerOTel({
-      serviceName: env.OTEL_SERVICE_NAME,
-      spanProcessors: [...exporters, new RequestMetricsSpanProcessor()],
-      traceSampler: env.OTEL_EXPORTER_OTLP_ENDPOINT
-        ? new RecordAllSampler(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG))
-        : new MetricsOnlySampler(),
-    });
+    // Request metrics and the access log: Node's HTTP server events, whether or not traces are exported.
+    const { startHttpMetrics } = await import("@/lib/observability/http-metrics");
+    startHttpMetrics();
+    // Traces only when there is somewhere to send them: a registered tracer provider makes Next.js build its spans
+    // for every request, which cost about 4% of the dashboard's CPU even when every span was dropped.
+    if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      const { registerOTel } = await import("@vercel/otel");
+      const { samplerFromEnv } = await import("@/lib/observability/sampler");
+      registerOTel({
+        serviceName: env.OTEL_SERVICE_NAME,
+        traceSampler: samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG),
+      });
+    }
     const { startSystemSampler } = await import("@/lib/observability/system-overview");
     startSystemSampler();
   }

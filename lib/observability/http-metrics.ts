@@ -1,0 +1,81 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { logger } from "@/lib/observability/logger";
+import { getMetrics, statusClass } from "@/lib/observability/metrics";
+
+// Request metrics and the access log, from Node's own HTTP server events (diagnostics_channel, a stable Node API):
+// one observation and one log line per response, whatever answered it — a page, a server action, a route handler,
+// a redirect from proxy.ts, a static file. Timed from the request's arrival to the response's last byte.
+//
+// The route label is the pattern Next.js routed the request to (`/[org]/projects`), read from the request metadata
+// Next keeps on the Node request (`Symbol.for("NextInternalRequestMeta")`, its `match`). That is Next's internals,
+// so e2e/observability.spec.ts checks the labels a real server produces (a Next upgrade that moves it fails there),
+// and a request Next did not route gets a fixed label, never its path. This replaced reading Next's OpenTelemetry
+// request spans: with no trace exporter, registering a tracer provider just to read those spans cost 8% of the
+// dashboard's CPU per request (docs/decisions/007-request-metrics-from-node-http.md).
+
+const REQUEST_START = "http.server.request.start";
+const RESPONSE_FINISH = "http.server.response.finish";
+const NEXT_REQUEST_META = Symbol.for("NextInternalRequestMeta");
+const STARTED_AT = Symbol("anatomy.requestStartedAt");
+
+type NextRequestMeta = { match?: { definition?: { pathname?: unknown } } };
+type TimedRequest = IncomingMessage & { [STARTED_AT]?: number; [NEXT_REQUEST_META]?: NextRequestMeta };
+type ServerMessage = { request: TimedRequest; response: ServerResponse };
+
+/** The bounded route label of a finished request: Next's route pattern, else a fixed name for what answered it. */
+export function routeLabelOf(request: IncomingMessage, status: number): string {
+  const pattern = (request as TimedRequest)[NEXT_REQUEST_META]?.match?.definition?.pathname;
+  if (typeof pattern === "string") return pattern;
+  const path = request.url ?? "/";
+  if (path.startsWith("/_next/static/")) return "/_next/static";
+  if (path.startsWith("/_next/image")) return "/_next/image";
+  if (status === 404) return "(not found)";
+  // Redirects from proxy.ts (signed-out visitors) and files from public/.
+  return status >= 300 && status < 400 ? "(redirect)" : "(unrouted)";
+}
+
+function onRequestStart(message: unknown): void {
+  (message as ServerMessage).request[STARTED_AT] = performance.now();
+}
+
+function headerValue(value: number | string | string[] | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+let accessLog: Logger = logger;
+
+function onResponseFinish(message: unknown): void {
+  const { request, response } = message as ServerMessage;
+  const started = request[STARTED_AT];
+  if (started === undefined) return;
+  const seconds = (performance.now() - started) / 1000;
+  const status = response.statusCode;
+  const route = routeLabelOf(request, status);
+  const method = request.method ?? "GET";
+  const metrics = getMetrics();
+  metrics.httpRequestDuration.observe({ route, method, status_class: statusClass(status) }, seconds);
+  if (status >= 500) metrics.httpErrors.inc({ route, kind: "5xx" });
+  accessLog.info(
+    { requestId: headerValue(response.getHeader("x-request-id")), method, route, status, durationMs: Math.round(seconds * 1000) },
+    "request",
+  );
+}
+
+let started = false;
+
+/** Starts measuring every HTTP request this process serves (instrumentation.ts, once per server). */
+export function startHttpMetrics(log?: Logger): () => void {
+  accessLog = (log ?? logger).child({ module: "http" });
+  if (!started) {
+    subscribe(REQUEST_START, onRequestStart);
+    subscribe(RESPONSE_FINISH, onResponseFinish);
+    started = true;
+  }
+  return () => {
+    unsubscribe(REQUEST_START, onRequestStart);
+    unsubscribe(RESPONSE_FINISH, onResponseFinish);
+    started = false;
+  };
+}
