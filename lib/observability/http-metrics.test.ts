@@ -99,6 +99,15 @@ describe("request metrics and access log from Node's HTTP server", () => {
     expect(await count({ route: "/api/broken", status_class: "5xx" })).toBeGreaterThanOrEqual(1);
   });
 
+  it("counts a response once when the metrics are started again (another module graph, a dev reload)", async () => {
+    stop = startHttpMetrics(log);
+    const labels = { route: "/[org]/projects", method: "GET", status_class: "2xx" };
+    const before = await count(labels);
+    await fetch(`${base}/acme/projects`);
+    await settled();
+    expect(await count(labels)).toBe(before + 1);
+  });
+
   it("gives requests Next.js did not route a fixed label, never their path", async () => {
     const redirects = await count({ route: "(redirect)", status_class: "3xx" });
     const notFound = await count({ route: "(not found)", status_class: "4xx" });

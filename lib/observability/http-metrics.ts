@@ -63,19 +63,29 @@ function onResponseFinish(message: unknown): void {
   );
 }
 
-let started = false;
+// The subscription lives on globalThis: Next.js may load this module in more than one module graph (and again on a
+// dev reload), and each response must be counted once. Starting again replaces the earlier subscription.
+const SUBSCRIPTION = Symbol.for("anatomy.httpMetrics.subscription");
+type Subscription = { onRequestStart: (message: unknown) => void; onResponseFinish: (message: unknown) => void };
+const registry = globalThis as { [SUBSCRIPTION]?: Subscription };
 
-/** Starts measuring every HTTP request this process serves (instrumentation.ts, once per server). */
+function unsubscribeCurrent(): void {
+  const current = registry[SUBSCRIPTION];
+  if (!current) return;
+  unsubscribe(REQUEST_START, current.onRequestStart);
+  unsubscribe(RESPONSE_FINISH, current.onResponseFinish);
+  delete registry[SUBSCRIPTION];
+}
+
+/** Starts measuring every HTTP request this process serves (instrumentation.ts, once per server); returns the stop. */
 export function startHttpMetrics(log?: Logger): () => void {
   accessLog = (log ?? logger).child({ module: "http" });
-  if (!started) {
-    subscribe(REQUEST_START, onRequestStart);
-    subscribe(RESPONSE_FINISH, onResponseFinish);
-    started = true;
-  }
+  unsubscribeCurrent();
+  const subscription: Subscription = { onRequestStart, onResponseFinish };
+  subscribe(REQUEST_START, subscription.onRequestStart);
+  subscribe(RESPONSE_FINISH, subscription.onResponseFinish);
+  registry[SUBSCRIPTION] = subscription;
   return () => {
-    unsubscribe(REQUEST_START, onRequestStart);
-    unsubscribe(RESPONSE_FINISH, onResponseFinish);
-    started = false;
+    if (registry[SUBSCRIPTION] === subscription) unsubscribeCurrent();
   };
 }
