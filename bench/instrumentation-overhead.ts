@@ -58,7 +58,17 @@ for (let pair = 0; pair < pairs; pair++) {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / xs.length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+};
+// 95% interval of the mean paired ratio (normal approximation; bursts are paired, so machine drift cancels out).
+const interval = (xs: number[]) => {
+  const m = mean(xs);
+  const sd = Math.sqrt(sum(xs.map((x) => (x - m) ** 2)) / (xs.length - 1));
+  return [m - (1.96 * sd) / Math.sqrt(xs.length), m + (1.96 * sd) / Math.sqrt(xs.length)] as const;
+};
 const summarize = (rs: Burst[]) => ({
   cpuMsPerRequest: sum(rs.map((r) => r.cpuMsPerRequest * r.total)) / sum(rs.map((r) => r.total)),
   reqPerSec: mean(rs.map((r) => r.requestsPerSec)),
@@ -66,15 +76,19 @@ const summarize = (rs: Burst[]) => ({
   p97_5: mean(rs.map((r) => r.p97_5)),
   failed: sum(rs.map((r) => r.errors + r.non2xx)),
 });
-const summary = { seconds, connections, bursts, pairs, on: summarize(results.on), off: summarize(results.off) };
+// Whatever else the "on" server was given (a trace endpoint, a sampler) is part of what was measured.
+const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER ?? null };
+const summary = { seconds, connections, bursts, pairs, tracing, on: summarize(results.on), off: summarize(results.off) };
 const cpuRatio = summary.on.cpuMsPerRequest / summary.off.cpuMsPerRequest;
 const medianPairedCpuRatio = median(pairedRatios);
+const pairedCpuRatio95 = interval(pairedRatios);
 const throughputRatio = summary.on.reqPerSec / summary.off.reqPerSec;
 const latencyRatio = summary.on.p50 / summary.off.p50;
 console.table({ on: summary.on, off: summary.off });
+if (tracing.OTEL_EXPORTER_OTLP_ENDPOINT) console.log(`"on" exported traces to ${tracing.OTEL_EXPORTER_OTLP_ENDPOINT} (sampler ${tracing.OTEL_TRACES_SAMPLER ?? "default"})`);
 console.log(
-  `CPU per request on/off: ${cpuRatio.toFixed(3)} (overhead ${((cpuRatio - 1) * 100).toFixed(1)}%; median of ${pairedRatios.length} paired bursts ${medianPairedCpuRatio.toFixed(3)})`,
+  `CPU per request on/off: ${cpuRatio.toFixed(3)} (overhead ${((cpuRatio - 1) * 100).toFixed(1)}%); ${pairedRatios.length} paired bursts: median ${medianPairedCpuRatio.toFixed(3)}, mean 95% interval ${pairedCpuRatio95.map((x) => x.toFixed(3)).join("–")}`,
 );
 console.log(`throughput on/off: ${throughputRatio.toFixed(3)} (overhead ${((1 - throughputRatio) * 100).toFixed(1)}%), p50 latency on/off: ${latencyRatio.toFixed(3)}`);
-console.log(`saved ${saveResults("instrumentation-overhead", { ...summary, cpuRatio, medianPairedCpuRatio, throughputRatio, latencyRatio, pairedRatios, results })}`);
+console.log(`saved ${saveResults("instrumentation-overhead", { ...summary, cpuRatio, medianPairedCpuRatio, pairedCpuRatio95, throughputRatio, latencyRatio, pairedRatios, results })}`);
 if (summary.on.failed + summary.off.failed > 0) process.exitCode = 1;

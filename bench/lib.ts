@@ -10,6 +10,12 @@ export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds:
 
 export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<ServerHandle> {
   const url = `http://127.0.0.1:${opts.port}`;
+  // A server left over from an earlier run would be measured instead of this one (and its CPU read from nothing).
+  const leftover = await fetch(`${url}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (leftover) throw new Error(`port ${opts.port} is already serving: stop the earlier server first`);
   const child: ChildProcess = spawn("npx", ["next", "start", "--port", String(opts.port)], {
     env: {
       ...process.env,

@@ -63,6 +63,9 @@ test("a platform admin sees live figures on the System page; anyone else gets a 
   const sessionUserRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "session-user", exact: true }) });
   await expect(sessionUserRow.getByRole("cell").nth(1)).toHaveText(/^\d+(\.\d)?%$/);
   await expect(page.getByText("Job failures (last hour)")).toBeVisible();
+  // The sign-up form is a server action: a POST measured under the page's route pattern.
+  const metrics = await page.request.get("/api/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(await metrics.text()).toMatch(/http_server_request_duration_seconds_count\{route="\/sign-up",method="POST",status_class="[23]xx"\} [1-9]/);
   // The verification email went out through a job: the Jobs page lists its run as completed.
   await page.getByRole("link", { name: "Recent job runs and failures →" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Jobs" })).toBeVisible();

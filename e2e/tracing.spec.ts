@@ -8,7 +8,6 @@ import { expect, test } from "./fixtures";
 // suite's web server built it) runs here with the endpoint pointing at a stand-in collector, as a real deployment
 // would point at Grafana Tempo, Honeycomb or Datadog.
 
-const PORT = Number(process.env.E2E_TRACING_PORT ?? 3107);
 const DATA_DIR = ".data-e2e-tracing";
 
 type Collected = { spans: { traceId: string; name: string; attributes: Record<string, unknown> }[] };
@@ -17,6 +16,16 @@ let collector: Server;
 let collected: Collected;
 let app: ChildProcess;
 let appLog = "";
+let PORT = 0;
+
+/** A port nothing listens on now: a server left running by an interrupted run would otherwise answer instead. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 function attributesOf(list: { key: string; value: Record<string, unknown> }[] = []): Record<string, unknown> {
   return Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
@@ -42,6 +51,7 @@ test.beforeAll(async () => {
   const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
 
   rmSync(DATA_DIR, { recursive: true, force: true });
+  PORT = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -60,7 +70,10 @@ test.beforeAll(async () => {
   app = spawn("npx", ["next", "start", "--port", String(PORT)], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   app.stdout!.on("data", (chunk) => (appLog += chunk));
   app.stderr!.on("data", (chunk) => (appLog += chunk));
-  await expect(async () => expect((await fetch(`http://127.0.0.1:${PORT}/api/health`)).ok).toBe(true)).toPass({ timeout: 60_000 });
+  await expect(async () => {
+    expect(app.exitCode, `the traced server exited:\n${appLog.slice(-2000)}`).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${PORT}/api/health`)).ok).toBe(true);
+  }).toPass({ timeout: 60_000 });
 });
 
 test.afterAll(async () => {
@@ -92,7 +105,7 @@ test("with an OTLP endpoint, requests are exported as traces and their log lines
   const traceId = collected.spans.find((s) => s.attributes["http.request_id"] === requestId)!.traceId;
   const line = appLog
     .split("\n")
-    .filter((l) => l.startsWith("{"))
+    .filter((l) => l.startsWith("{") && l.endsWith("}"))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .find((l) => l.msg === "request" && l.requestId === requestId);
   expect(line).toMatchObject({ route: "/sign-in", status: 200, traceId });

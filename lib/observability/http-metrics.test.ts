@@ -34,6 +34,12 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     routedAs(req, "/api/broken");
     res.statusCode = 503;
     res.end("down");
+  } else if (path === "/acme/export") {
+    routedAs(req, "/[org]/export");
+    setTimeout(() => res.end("late"), 400); // the client gives up before this
+  } else if (path === "/_next/static/chunks/app.js" || path === "/robots.txt") {
+    res.statusCode = path === "/robots.txt" ? 304 : 200; // a public file the browser already has
+    res.end();
   } else if (path === "/acme/settings") {
     res.statusCode = 307; // proxy.ts sending a signed-out visitor to sign in: Next routed nothing
     res.setHeader("location", "/sign-in");
@@ -117,5 +123,33 @@ describe("request metrics and access log from Node's HTTP server", () => {
     expect(await count({ route: "(redirect)", status_class: "3xx" })).toBe(redirects + 1);
     expect(await count({ route: "(not found)", status_class: "4xx" })).toBe(notFound + 1);
     expect(JSON.stringify(await getMetrics().httpRequestDuration.get())).not.toContain("4711");
+    // Not modified is not a redirect.
+    const unrouted = await count({ route: "(unrouted)", status_class: "3xx" });
+    await fetch(`${base}/robots.txt`);
+    await settled();
+    expect(await count({ route: "(unrouted)", status_class: "3xx" })).toBe(unrouted + 1);
+  });
+
+  it("counts a response the client abandoned as aborted, once", async () => {
+    const labels = { route: "/[org]/export", status_class: "aborted" };
+    const before = await count(labels);
+    const controller = new AbortController();
+    const request = fetch(`${base}/acme/export`, { headers: { "x-request-id": "req-aborted-1" }, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(request).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the handler's own end()
+    expect(await count(labels)).toBe(before + 1);
+    expect(await count({ route: "/[org]/export", status_class: "2xx" })).toBe(0);
+    expect(lines.filter((l) => l.route === "/[org]/export")).toEqual([
+      expect.objectContaining({ msg: "request aborted by the client", aborted: true }),
+    ]);
+  });
+
+  it("leaves Next's build assets out", async () => {
+    const logged = lines.length;
+    await fetch(`${base}/_next/static/chunks/app.js`);
+    await settled();
+    expect(lines.length).toBe(logged);
+    expect(JSON.stringify(await getMetrics().httpRequestDuration.get())).not.toContain("_next/static");
   });
 });

@@ -4,9 +4,11 @@ import type { Logger } from "pino";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics, statusClass } from "@/lib/observability/metrics";
 
-// Request metrics and the access log, from Node's own HTTP server events (diagnostics_channel, a stable Node API):
+// Request metrics and the access log, from Node's own HTTP server events (its `http.server.*` diagnostics channels):
 // one observation and one log line per response, whatever answered it — a page, a server action, a route handler,
-// a redirect from proxy.ts, a static file. Timed from the request's arrival to the response's last byte.
+// a redirect from proxy.ts, a public file. Timed from the request's arrival to the response's last byte; a response
+// the client abandoned first (closed tab, load balancer timeout) counts as status class `aborted`. Next's build
+// assets (/_next/static: immutable, usually served by a CDN) are left out, as proxy.ts leaves them out.
 //
 // The route label is the pattern Next.js routed the request to (`/[org]/projects`), read from the request metadata
 // Next keeps on the Node request (`Symbol.for("NextInternalRequestMeta")`, its `match`). That is Next's internals,
@@ -18,7 +20,8 @@ import { getMetrics, statusClass } from "@/lib/observability/metrics";
 const REQUEST_START = "http.server.request.start";
 const RESPONSE_FINISH = "http.server.response.finish";
 const NEXT_REQUEST_META = Symbol.for("NextInternalRequestMeta");
-const STARTED_AT = Symbol("anatomy.requestStartedAt");
+const STARTED_AT = Symbol.for("anatomy.requestStartedAt");
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 type NextRequestMeta = { match?: { definition?: { pathname?: unknown } } };
 type TimedRequest = IncomingMessage & { [STARTED_AT]?: number; [NEXT_REQUEST_META]?: NextRequestMeta };
@@ -28,16 +31,19 @@ type ServerMessage = { request: TimedRequest; response: ServerResponse };
 export function routeLabelOf(request: IncomingMessage, status: number): string {
   const pattern = (request as TimedRequest)[NEXT_REQUEST_META]?.match?.definition?.pathname;
   if (typeof pattern === "string") return pattern;
-  const path = request.url ?? "/";
-  if (path.startsWith("/_next/static/")) return "/_next/static";
-  if (path.startsWith("/_next/image")) return "/_next/image";
+  if ((request.url ?? "/").startsWith("/_next/image")) return "/_next/image";
   if (status === 404) return "(not found)";
-  // Redirects from proxy.ts (signed-out visitors) and files from public/.
-  return status >= 300 && status < 400 ? "(redirect)" : "(unrouted)";
+  // Redirects from proxy.ts (signed-out visitors); files from public/.
+  return REDIRECTS.has(status) ? "(redirect)" : "(unrouted)";
 }
 
 function onRequestStart(message: unknown): void {
-  (message as ServerMessage).request[STARTED_AT] = performance.now();
+  const { request, response } = message as ServerMessage;
+  if (request.url?.startsWith("/_next/static/")) return;
+  request[STARTED_AT] = performance.now();
+  response.once("close", () => {
+    if (!response.writableFinished) record(request, response, true);
+  });
 }
 
 function headerValue(value: number | string | string[] | undefined): string | undefined {
@@ -46,21 +52,33 @@ function headerValue(value: number | string | string[] | undefined): string | un
 
 let accessLog: Logger = logger;
 
-function onResponseFinish(message: unknown): void {
-  const { request, response } = message as ServerMessage;
+function record(request: TimedRequest, response: ServerResponse, aborted: boolean): void {
   const started = request[STARTED_AT];
   if (started === undefined) return;
+  request[STARTED_AT] = undefined; // once per request, whichever of finish and close comes first
   const seconds = (performance.now() - started) / 1000;
   const status = response.statusCode;
   const route = routeLabelOf(request, status);
   const method = request.method ?? "GET";
   const metrics = getMetrics();
-  metrics.httpRequestDuration.observe({ route, method, status_class: statusClass(status) }, seconds);
-  if (status >= 500) metrics.httpErrors.inc({ route, kind: "5xx" });
+  metrics.httpRequestDuration.observe({ route, method, status_class: aborted ? "aborted" : statusClass(status) }, seconds);
+  if (status >= 500 && !aborted) metrics.httpErrors.inc({ route, kind: "5xx" });
   accessLog.info(
-    { requestId: headerValue(response.getHeader("x-request-id")), method, route, status, durationMs: Math.round(seconds * 1000) },
-    "request",
+    {
+      requestId: headerValue(response.getHeader("x-request-id")),
+      method,
+      route,
+      status,
+      durationMs: Math.round(seconds * 1000),
+      ...(aborted ? { aborted: true } : {}),
+    },
+    aborted ? "request aborted by the client" : "request",
   );
+}
+
+function onResponseFinish(message: unknown): void {
+  const { request, response } = message as ServerMessage;
+  record(request, response, false);
 }
 
 // The subscription lives on globalThis: Next.js may load this module in more than one module graph (and again on a

@@ -11,7 +11,7 @@ function create() {
     registry,
     httpRequestDuration: new Histogram({
       name: "http_server_request_duration_seconds",
-      help: "Duration of HTTP requests handled by Next.js (pages, server actions, route handlers), by route pattern.",
+      help: "Duration of HTTP responses (pages, server actions, route handlers, redirects; not build assets), by route pattern, method and status class (or aborted).",
       labelNames: ["route", "method", "status_class"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
