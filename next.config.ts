@@ -1,13 +1,22 @@
 import type { NextConfig } from "next";
 
+const DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024; // lib/env.ts's default
+
+/** Bytes a server action may receive: the upload cap (UPLOAD_MAX_BYTES) plus 1 MB for the multipart envelope. */
+export function serverActionBodyLimit(uploadMaxBytes: string | undefined): number {
+  const cap = Number(uploadMaxBytes);
+  return (Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_UPLOAD_MAX_BYTES) + 1024 * 1024;
+}
+
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that break when bundled; argon2 is a native addon.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "pino-pretty", "@sentry/node-core"],
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
-  // CSV uploads go through a server action; the app's own cap (UPLOAD_MAX_BYTES, 2 MB by default) gives the message.
-  experimental: { serverActions: { bodySizeLimit: "3mb" } },
+  // CSV uploads go through a server action. The app's own cap (UPLOAD_MAX_BYTES, validated in lib/env.ts) gives the
+  // user the message, so Next's limit must sit above it: the cap plus room for the form's other fields.
+  experimental: { serverActions: { bodySizeLimit: serverActionBodyLimit(process.env.UPLOAD_MAX_BYTES) } },
   // Static pages say how long a CDN may serve them: `revalidate` (app/(marketing)/layout.tsx) becomes s-maxage, and
   // the rest of expireTime becomes stale-while-revalidate (a day of serving the old copy while one request refreshes).
   expireTime: 3600 + 86400,
