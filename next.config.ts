@@ -16,7 +16,12 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // CSV uploads go through a server action. The app's own cap (UPLOAD_MAX_BYTES, validated in lib/env.ts) gives the
   // user the message, so Next's limit must sit above it: the cap plus room for the form's other fields.
-  experimental: { serverActions: { bodySizeLimit: serverActionBodyLimit(process.env.UPLOAD_MAX_BYTES) } },
+  // proxy.ts sees those requests too, and Next hands the action only as much body as it buffered for the proxy
+  // (10 MB by default): never less than the action may receive.
+  experimental: {
+    serverActions: { bodySizeLimit: serverActionBodyLimit(process.env.UPLOAD_MAX_BYTES) },
+    proxyClientMaxBodySize: Math.max(serverActionBodyLimit(process.env.UPLOAD_MAX_BYTES), 10 * 1024 * 1024),
+  },
   // Static pages say how long a CDN may serve them: `revalidate` (app/(marketing)/layout.tsx) becomes s-maxage, and
   // the rest of expireTime becomes stale-while-revalidate (a day of serving the old copy while one request refreshes).
   expireTime: 3600 + 86400,

@@ -41,9 +41,9 @@ function onRequestStart(message: unknown): void {
   const { request, response } = message as ServerMessage;
   if (request.url?.startsWith("/_next/static/")) return;
   request[STARTED_AT] = performance.now();
-  response.once("close", () => {
-    if (!response.writableFinished) record(request, response, true);
-  });
+  // Node emits close after finish (the next tick), so a response recorded at finish is skipped here; one that never
+  // finished (the client left, or the socket failed before the last byte) is recorded as aborted.
+  response.once("close", () => record(request, response, true));
 }
 
 function headerValue(value: number | string | string[] | undefined): string | undefined {
@@ -68,7 +68,8 @@ function record(request: TimedRequest, response: ServerResponse, aborted: boolea
       requestId: headerValue(response.getHeader("x-request-id")),
       method,
       route,
-      status,
+      // An abandoned response may not have sent a status yet: statusCode would be Node's default 200.
+      status: aborted && !response.headersSent ? undefined : status,
       durationMs: Math.round(seconds * 1000),
       ...(aborted ? { aborted: true } : {}),
     },

@@ -11,7 +11,9 @@ describe("the server action body limit", () => {
     expect(serverActionBodyLimit("not a number")).toBe(3 * 1024 * 1024);
   });
 
-  it("is what next.config.ts gives Next.js", () => {
-    expect(nextConfig.experimental?.serverActions?.bodySizeLimit).toBe(getEnv().UPLOAD_MAX_BYTES + 1024 * 1024);
+  it("is what next.config.ts gives Next.js, for the action and for the body buffered for proxy.ts", () => {
+    const limit = getEnv().UPLOAD_MAX_BYTES + 1024 * 1024;
+    expect(nextConfig.experimental?.serverActions?.bodySizeLimit).toBe(limit);
+    expect(nextConfig.experimental?.proxyClientMaxBodySize).toBeGreaterThanOrEqual(limit);
   });
 });
