@@ -1,24 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpMetrics } from "@/lib/observability/http-metrics";
-import { createLogger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
+import { captureLogs } from "@/lib/testing/log-capture";
 
 // A real Node HTTP server, measured the way the app's is. Next.js's part (the route pattern it matched, kept on the
 // request) is played by the handler here; e2e/observability.spec.ts checks the labels a real Next.js server gets.
 
-const lines: Record<string, unknown>[] = [];
-const log = createLogger(
-  new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  }),
-);
-log.level = "info";
+const { logger: log, lines } = captureLogs();
 
 function routedAs(req: IncomingMessage, pattern: string) {
   (req as unknown as Record<symbol, unknown>)[Symbol.for("NextInternalRequestMeta")] = { match: { definition: { pathname: pattern } } };

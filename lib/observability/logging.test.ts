@@ -1,24 +1,10 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
-
-function captureLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  const logger = createLogger(stream);
-  logger.level = "info";
-  return { logger, lines };
-}
+import { captureLogs } from "@/lib/testing/log-capture";
 
 describe("logger redaction", () => {
   it("never writes passwords, tokens, secrets, cookies or authorization headers", () => {
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogs();
     logger.info(
       {
         email: "a@example.test",
@@ -55,7 +41,7 @@ describe("database query metrics", () => {
 
 describe("logged errors", () => {
   it("never carry a failed query's parameters", () => {
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogs();
     const error = Object.assign(new Error("Failed query: update users set password_hash = $1 where email = $2\nparams: $argon2id$v=19$abc,victim@example.test"), {
       params: ["$argon2id$v=19$abc", "victim@example.test"],
     });
