@@ -2,7 +2,7 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
-const infra = ["./lib/cache", "./lib/db", "./lib/storage", "./lib/seal.ts", "./lib/jobs/client.ts", "./lib/jobs/start-local-jobs.ts", "./lib/jobs/events.ts", "./lib/jobs/outbox.ts", "./lib/jobs/job-runs.ts", "./lib/jobs/middleware.ts", "./lib/env.ts", "./lib/errors.ts", "./lib/observability", "./lib/utils.ts"];
+const infra = ["./lib/cache", "./lib/db", "./lib/storage", "./lib/seal.ts", "./lib/jobs/client.ts", "./lib/jobs/start-local-jobs.ts", "./lib/jobs/events.ts", "./lib/jobs/outbox.ts", "./lib/jobs/job-runs.ts", "./lib/jobs/middleware.ts", "./lib/env.ts", "./lib/errors.ts", "./lib/observability", "./lib/runtime", "./lib/utils.ts"];
 const domains = ["./lib/auth", "./lib/orgs", "./lib/projects", "./lib/activity", "./lib/email"];
 
 export default defineConfig([

@@ -4,6 +4,9 @@ import type { Instrumentation } from "next";
 // lib/observability/register-node.ts so the edge compilation of this file stays free of Node APIs.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, before any request: completed renders must not pin each other in memory (see the module).
+  const { releaseAbortStacks } = await import("@/lib/runtime/release-abort-stacks");
+  releaseAbortStacks();
   const { registerNode } = await import("@/lib/observability/register-node");
   await registerNode();
   const { startLocalJobs } = await import("@/lib/jobs/start-local-jobs");

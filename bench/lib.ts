@@ -8,7 +8,8 @@ import autocannon from "autocannon";
 
 export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds: () => number };
 
-export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<ServerHandle> {
+/** `nodeArgs` run the server as `node <nodeArgs> next start` in one process (e.g. --inspect), instead of through npx. */
+export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerHandle> {
   const url = `http://127.0.0.1:${opts.port}`;
   // A server left over from an earlier run would be measured instead of this one (and its CPU read from nothing).
   const leftover = await fetch(`${url}/api/health`).then(
@@ -16,7 +17,10 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
     () => false,
   );
   if (leftover) throw new Error(`port ${opts.port} is already serving: stop the earlier server first`);
-  const child: ChildProcess = spawn("npx", ["next", "start", "--port", String(opts.port)], {
+  const [command, args] = opts.nodeArgs
+    ? [process.execPath, [...opts.nodeArgs, "node_modules/next/dist/bin/next", "start", "--port", String(opts.port)]]
+    : ["npx", ["next", "start", "--port", String(opts.port)]];
+  const child: ChildProcess = spawn(command, args, {
     env: {
       ...process.env,
       NODE_ENV: "production",
