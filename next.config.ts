@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that break when bundled; argon2 is a native addon.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "pino-pretty", "@sentry/node-core"],
   poweredByHeader: false,
+  // `next dev` serves its scripts only to the origins it knows: opened at 127.0.0.1 instead of localhost, the page
+  // never hydrated and forms fell back to the browser (e2e/dev-server.spec.ts).
+  allowedDevOrigins: ["127.0.0.1"],
   reactStrictMode: true,
   typedRoutes: false,
   // CSV uploads go through a server action. The app's own cap (UPLOAD_MAX_BYTES, validated in lib/env.ts) gives the

@@ -4,6 +4,9 @@ import { defineConfig, devices } from "@playwright/test";
 // The e2e suite runs against the built app (`next build && next start`), in embedded mode unless DATABASE_URL is set
 // (then against that Postgres, migrated first). The dev mailbox stays on either way (ANATOMY_DEV_MAILBOX=1, no SMTP).
 const port = Number(process.env.E2E_PORT ?? 3100);
+// `next dev`, reached at 127.0.0.1 rather than localhost (e2e/dev-server.spec.ts): a second server, started after the
+// build so that the build's clean-up of .next cannot pull the dev server's files away.
+const devPort = Number(process.env.E2E_DEV_PORT ?? port + 10);
 const baseURL = `http://localhost:${port}`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const dataDir = ".data-e2e";
@@ -35,11 +38,14 @@ export default defineConfig({
         }
       : {},
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /dev-server\.spec\.ts/ },
+    { name: "dev-server", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${devPort}` }, testMatch: /dev-server\.spec\.ts/ },
+  ],
+  webServer: [{
     command: `rm -rf ${dataDir} && npm run db:migrate && npm run build && npx next start --port ${port}`,
     url: `${baseURL}/sign-in`,
-    timeout: 240_000,
+    timeout: 420_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
@@ -55,4 +61,17 @@ export default defineConfig({
       CACHE_KEY_PREFIX: `${process.env.CACHE_KEY_PREFIX ?? "anatomy"}-e2e-${Date.now()}`,
     },
   },
+  {
+    command: `rm -rf ${dataDir}-dev && npx next dev --port ${devPort}`,
+    url: `http://127.0.0.1:${devPort}/sign-in`,
+    timeout: 420_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      ANATOMY_DATA_DIR: `${dataDir}-dev`,
+      LOG_LEVEL: "warn",
+      CACHE_KEY_PREFIX: `${process.env.CACHE_KEY_PREFIX ?? "anatomy"}-e2e-dev-${Date.now()}`,
+    },
+  }],
 });

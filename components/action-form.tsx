@@ -12,8 +12,11 @@ import { cn } from "@/lib/utils";
 const FormContext = createContext<{ state: ActionState<unknown>; pending: boolean }>({ state: null, pending: false });
 
 /**
- * A form bound to a server action. It submits without React's automatic form reset, so a failed submission keeps
- * what the user typed; field errors from the action's zod validation appear next to their fields.
+ * A form bound to a server action, progressively enhanced: the server action is the form's `action`, so before
+ * hydration or without JavaScript the browser POSTs it (never a GET with the fields in the URL) and the page comes
+ * back with the action's result; the fields show what was submitted (passwords excepted, see withSubmittedValues).
+ * Once hydrated it submits through onSubmit, without React's automatic form reset, so a failed submission keeps what
+ * the user typed. Field errors from the action's zod validation appear next to their fields.
  */
 export function ActionForm<T>({
   action,
@@ -52,6 +55,7 @@ export function ActionForm<T>({
         }}
         noValidate
         className={className}
+        action={dispatch}
         onSubmit={(event) => {
           if (event.defaultPrevented) return; // e.g. a confirm() declined in onSubmitCapture
           event.preventDefault();
@@ -92,6 +96,12 @@ function useFieldError(name: string): string | undefined {
   return state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined;
 }
 
+/** What was submitted in this field when the action failed (a no-JavaScript round trip loses the typed values). */
+function useSubmittedValue(name: string): string | undefined {
+  const { state } = useContext(FormContext);
+  return state && !state.ok ? state.values?.[name] : undefined;
+}
+
 type FieldProps = { label: string; name: string; hint?: ReactNode; className?: string; srOnlyLabel?: boolean };
 
 function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }: FieldProps & { id: string; error?: string; children: ReactNode }) {
@@ -119,6 +129,8 @@ export function TextField({
 }: FieldProps & { inputClassName?: string } & Omit<ComponentProps<"input">, "name">) {
   const id = useId();
   const error = useFieldError(name);
+  const submitted = useSubmittedValue(name);
+  const keepSubmitted = submitted !== undefined && input.type !== "password" && input.value === undefined;
   return (
     <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
       <Input
@@ -128,6 +140,7 @@ export function TextField({
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         {...input}
+        {...(keepSubmitted ? { defaultValue: submitted } : {})}
       />
     </FieldShell>
   );
@@ -136,9 +149,18 @@ export function TextField({
 export function SelectField({ label, name, hint, className, srOnlyLabel, children, ...select }: FieldProps & Omit<ComponentProps<"select">, "name">) {
   const id = useId();
   const error = useFieldError(name);
+  const submitted = useSubmittedValue(name);
+  const keepSubmitted = submitted !== undefined && select.value === undefined;
   return (
     <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      <Select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+      <Select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...select}
+        {...(keepSubmitted ? { defaultValue: submitted } : {})}
+      >
         {children}
       </Select>
     </FieldShell>

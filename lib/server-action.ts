@@ -9,8 +9,25 @@ import { getRequestLogger } from "@/lib/observability/request-context";
 
 export type ActionState<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> }
   | null;
+
+// Fields whose value never goes back to the browser, even to the person who typed it.
+const SECRET_FIELD = /password|secret|token/i;
+
+/**
+ * A failed state that carries what the user submitted (secrets left out), so the form shows it again. With JavaScript
+ * the inputs keep their values anyway; without it (or before hydration) the browser loads a new page, and the fields
+ * take these as their default values.
+ */
+export function withSubmittedValues<T>(form: FormData | undefined | null, state: ActionState<T>): ActionState<T> {
+  if (!state || state.ok || !(form instanceof FormData)) return state;
+  const values: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === "string" && !key.startsWith("$ACTION") && !SECRET_FIELD.test(key)) values[key] = value;
+  }
+  return { ...state, values };
+}
 
 /** Form fields as a plain object; React's internal `$ACTION_*` fields are dropped. Services validate it with zod. */
 export function formToObject(form: FormData | undefined | null): Record<string, unknown> {
@@ -52,9 +69,9 @@ export async function runAction<T>(
   try {
     user = await getCurrentUser();
   } catch (error) {
-    return toActionError(error, name);
+    return withSubmittedValues(form, await toActionError(error, name));
   }
-  if (!user) return { ok: false, error: "Your session has ended. Please sign in again." };
+  if (!user) return withSubmittedValues(form, { ok: false, error: "Your session has ended. Please sign in again." });
   return runActionAs(user, name, form, fn, message);
 }
 
@@ -71,6 +88,6 @@ export async function runActionAs<T>(
     const data = await fn(user, formToObject(form));
     return { ok: true, data, message };
   } catch (error) {
-    return toActionError(error, name, user.id);
+    return withSubmittedValues(form, await toActionError(error, name, user.id));
   }
 }

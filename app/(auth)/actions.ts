@@ -11,7 +11,7 @@ import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/orgs/invitations";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { getClientIp } from "@/lib/observability/request-context";
-import { formToObject, toActionError, type ActionState } from "@/lib/server-action";
+import { formToObject, toActionError, withSubmittedValues, type ActionState } from "@/lib/server-action";
 import { z } from "zod";
 
 // A crafted callbackUrl must not turn sign-in into an open redirect.
@@ -30,10 +30,10 @@ export async function signInAction(_: ActionState, form: FormData): Promise<Acti
     return { ok: true, data: undefined };
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "rate_limited") {
-      return { ok: false, error: "Too many sign-in attempts. Wait a few minutes, then try again." };
+      return withSubmittedValues(form, { ok: false, error: "Too many sign-in attempts. Wait a few minutes, then try again." });
     }
-    if (error instanceof AuthError) return { ok: false, error: "Incorrect email or password." };
-    return toActionError(error, "signIn");
+    if (error instanceof AuthError) return withSubmittedValues(form, { ok: false, error: "Incorrect email or password." });
+    return withSubmittedValues(form, await toActionError(error, "signIn"));
   }
 }
 
@@ -55,7 +55,7 @@ export async function signUpAction(_: ActionState, form: FormData): Promise<Acti
     });
     return { ok: true, data: undefined };
   } catch (error) {
-    return toActionError(error, "signUp");
+    return withSubmittedValues(form, await toActionError(error, "signUp"));
   }
 }
 
@@ -68,7 +68,7 @@ export async function requestPasswordResetAction(_: ActionState, form: FormData)
     await requestPasswordReset({ input });
     return { ok: true, data: undefined, message: "If an account exists for that address, we sent it a link to reset the password." };
   } catch (error) {
-    return toActionError(error, "requestPasswordReset");
+    return withSubmittedValues(form, await toActionError(error, "requestPasswordReset"));
   }
 }
 
@@ -76,7 +76,7 @@ export async function resetPasswordAction(_: ActionState, form: FormData): Promi
   try {
     await resetPassword({ input: formToObject(form) });
   } catch (error) {
-    return toActionError(error, "resetPassword");
+    return withSubmittedValues(form, await toActionError(error, "resetPassword"));
   }
   redirect("/sign-in?reset=1");
 }
@@ -89,7 +89,7 @@ export async function verifyEmailAction(_: ActionState, form: FormData): Promise
     if (error instanceof AppError && error.code === "invalid_input") {
       return { ok: false, error: "This link is incomplete. Open the link from your email again." };
     }
-    return toActionError(error, "verifyEmail");
+    return withSubmittedValues(form, await toActionError(error, "verifyEmail"));
   }
   redirect("/app?verified=1");
 }
@@ -101,7 +101,7 @@ export async function acceptInvitationAction(_: ActionState, form: FormData): Pr
     const token = parseOrThrow(z.object({ token: tokenSchema }), formToObject(form)).token;
     ({ orgSlug } = await acceptInvitation({ actor: { userId: user.id }, token }));
   } catch (error) {
-    return toActionError(error, "acceptInvitation");
+    return withSubmittedValues(form, await toActionError(error, "acceptInvitation"));
   }
   redirect(`/${orgSlug}`);
 }
