@@ -1,0 +1,73 @@
+import { chromium, type Page, type Response } from "@playwright/test";
+import { parseArgs } from "node:util";
+import { freshDataDir, saveResults, seed, signIn, startServer } from "./lib";
+
+// JavaScript the browser downloads per page, compressed as sent: the landing page, the sign-in page and the signed-in
+// dashboard, in Debian's Chromium against the built app. Fails when a page is over its budget (issue 11).
+//
+//   npm run build && npm run bench:js           embedded PGlite (or DATABASE_URL when set)
+//   options: --port 3195
+
+const BUDGETS_KB = { landing: 120, "sign-in": 120, dashboard: 150 } as const;
+
+const { values: args } = parseArgs({ options: { port: { type: "string", default: "3195" } } });
+const password = "bench-password-123";
+const email = `bench-js-${Date.now()}@example.test`;
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Loads `path` and sums the encoded (compressed) body bytes of every script response. */
+async function scriptBytes(page: Page, url: string): Promise<{ bytes: number; files: number }> {
+  const sizes: Promise<number>[] = [];
+  const onResponse = (response: Response) => {
+    if (response.request().resourceType() !== "script") return;
+    sizes.push(response.finished().then(async () => (await response.request().sizes()).responseBodySize));
+  };
+  page.on("response", onResponse);
+  await page.goto(url, { waitUntil: "networkidle" });
+  page.off("response", onResponse);
+  const all = await Promise.all(sizes);
+  return { bytes: all.reduce((a, b) => a + b, 0), files: all.length };
+}
+
+async function main() {
+  const dataDir = process.env.DATABASE_URL ? undefined : freshDataDir("js-budget");
+  const seeded = await seed({ email, password, tasks: 20, dataDir });
+  const server = await startServer({ port: Number(args.port), dataDir: dataDir ?? freshDataDir("js-budget-unused") });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const rows: { page: keyof typeof BUDGETS_KB; kb: number; files: number; budgetKb: number; ok: boolean }[] = [];
+  try {
+    const cookie = await signIn(server.url, email, password);
+    const [name, value] = cookie.split("=") as [string, string];
+    const pages: [keyof typeof BUDGETS_KB, string, boolean][] = [
+      ["landing", "/", false],
+      ["sign-in", "/sign-in", false],
+      ["dashboard", `/${seeded.orgSlug}`, true],
+    ];
+    for (const [pageName, path, isSignedIn] of pages) {
+      // A context of its own per page: an empty cache, as a first visit (a shared one would count shared chunks once).
+      const context = await browser.newContext();
+      if (isSignedIn) await context.addCookies([{ name, value, url: server.url }]);
+      const { bytes, files } = await scriptBytes(await context.newPage(), `${server.url}${path}`);
+      await context.close();
+      const kb = Math.round(bytes / 100) / 10;
+      rows.push({ page: pageName, kb, files, budgetKb: BUDGETS_KB[pageName], ok: kb <= BUDGETS_KB[pageName] });
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log("page        JS kB (compressed)  files  budget kB");
+  for (const row of rows) {
+    console.log(`${row.page.padEnd(10)}  ${String(row.kb).padStart(18)}  ${String(row.files).padStart(5)}  ${String(row.budgetKb).padStart(9)}${row.ok ? "" : "  OVER BUDGET"}`);
+  }
+  console.log(`results: ${saveResults("js-budget", rows)}`);
+  if (rows.some((row) => !row.ok)) {
+    console.error("FAIL: a page ships more JavaScript than its budget");
+    process.exitCode = 1;
+  }
+}
+
+await main();
