@@ -5,6 +5,7 @@ import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { activityEvents, organizations, projects, reports, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { redactActivityData } from "@/lib/activity/redact-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
@@ -126,7 +127,9 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
     .limit(REPORT_PAGE_ROWS);
   const last = page.at(-1);
   return {
-    rows: page.map((e) => [e.createdAt.toISOString(), e.actor ?? "", e.type, e.subjectType, e.subjectId ?? "", JSON.stringify(e.data)]),
+    // Every member may request and download any of the org's reports: the data is redacted as for a reader without a
+    // manager's role (invited addresses are left out; managers see them on the members page).
+    rows: page.map((e) => [e.createdAt.toISOString(), e.actor ?? "", e.type, e.subjectType, e.subjectId ?? "", JSON.stringify(redactActivityData(e.type, e.data, null))]),
     last: last ? { at: last.cursorAt, id: last.id } : null,
   };
 }
