@@ -109,14 +109,33 @@ function load(): Env {
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === "production";
+  const hasAppUrl = Boolean(process.env.APP_URL?.trim());
+  if (hasAppUrl) pinAuthUrl(raw.APP_URL);
   return {
     ...raw,
     isProduction,
     isBuild: process.env.NEXT_PHASE === "phase-production-build",
     dataDir: path.resolve(raw.ANATOMY_DATA_DIR),
     isEmbedded: !isProduction || raw.ANATOMY_EMBEDDED,
-    hasAppUrl: Boolean(process.env.APP_URL?.trim()),
+    hasAppUrl,
   };
+}
+
+/**
+ * Auth.js builds its links (OAuth callback URLs, redirects after sign-in and sign-out) from AUTH_URL, or else from the
+ * request's Host / X-Forwarded-Host headers, which any client can forge. With APP_URL given, AUTH_URL is pinned to its
+ * origin here (Auth.js reads process.env.AUTH_URL itself, on every request); an AUTH_URL elsewhere is a startup error.
+ */
+function pinAuthUrl(appUrl: string): void {
+  const origin = new URL(appUrl).origin;
+  const authUrl = process.env.AUTH_URL?.trim();
+  if (!authUrl) {
+    process.env.AUTH_URL = origin;
+    return;
+  }
+  if (!URL.canParse(authUrl) || new URL(authUrl).origin !== origin) {
+    throw new ConfigError(`Invalid configuration:\n  AUTH_URL: must be on APP_URL's origin (${origin}); leave it unset to use APP_URL.`);
+  }
 }
 
 let cached: Env | undefined;
