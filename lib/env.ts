@@ -24,7 +24,8 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   ANATOMY_EMBEDDED: flag,
   ANATOMY_DATA_DIR: z.string().default(".data"),
-  // Shows outgoing mail at /dev/mailbox in a production build run embedded (e2e tests, demos). Anyone can read it.
+  // Shows outgoing mail at /dev/mailbox in a production build run embedded on this machine (e2e tests, local demos).
+  // Anyone who reaches the server can read it: see isDevMailboxAllowed.
   ANATOMY_DEV_MAILBOX: flag,
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
   AUTH_GITHUB_ID: optionalString,
@@ -108,14 +109,33 @@ function load(): Env {
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === "production";
+  const hasAppUrl = Boolean(process.env.APP_URL?.trim());
+  if (hasAppUrl) pinAuthUrl(raw.APP_URL);
   return {
     ...raw,
     isProduction,
     isBuild: process.env.NEXT_PHASE === "phase-production-build",
     dataDir: path.resolve(raw.ANATOMY_DATA_DIR),
     isEmbedded: !isProduction || raw.ANATOMY_EMBEDDED,
-    hasAppUrl: Boolean(process.env.APP_URL?.trim()),
+    hasAppUrl,
   };
+}
+
+/**
+ * Auth.js builds its links (OAuth callback URLs, redirects after sign-in and sign-out) from AUTH_URL, or else from the
+ * request's Host / X-Forwarded-Host headers, which any client can forge. With APP_URL given, AUTH_URL is pinned to its
+ * origin here (Auth.js reads process.env.AUTH_URL itself, on every request); an AUTH_URL elsewhere is a startup error.
+ */
+function pinAuthUrl(appUrl: string): void {
+  const origin = new URL(appUrl).origin;
+  const authUrl = process.env.AUTH_URL?.trim();
+  if (!authUrl) {
+    process.env.AUTH_URL = origin;
+    return;
+  }
+  if (!URL.canParse(authUrl) || new URL(authUrl).origin !== origin) {
+    throw new ConfigError(`Invalid configuration:\n  AUTH_URL: must be on APP_URL's origin (${origin}); leave it unset to use APP_URL.`);
+  }
 }
 
 let cached: Env | undefined;
@@ -135,6 +155,13 @@ export function resetEnvForTests(): void {
  * embedded ones. Called from instrumentation.ts at server start (never during `next build`).
  */
 export function assertProductionConfig(env: Env = getEnv()): void {
+  if (env.isProduction && env.ANATOMY_DEV_MAILBOX && !isDevMailboxAllowed(env)) {
+    throw new ConfigError(
+      "ANATOMY_DEV_MAILBOX=1 shows every email, password-reset links included, to anyone who can open /dev/mailbox. " +
+        "In production it needs ANATOMY_EMBEDDED=1 and an APP_URL on this machine (http://localhost:…, http://127.0.0.1:…); " +
+        "a server others can reach sends mail through SMTP_URL instead.",
+    );
+  }
   if (!env.isProduction || env.ANATOMY_EMBEDDED) return;
   const missing = [
     !env.DATABASE_URL && "DATABASE_URL",
@@ -157,6 +184,29 @@ export function assertProductionConfig(env: Env = getEnv()): void {
         "to run with the embedded database and a generated secret (single-machine demos only).",
     );
   }
+}
+
+/** Whether `url` points at this machine only: localhost, 127.0.0.0/8 or [::1]. */
+export function isLoopbackUrl(url: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname);
+}
+
+/**
+ * Whether mail may be kept in the dev mailbox, whose page shows every message (reset and sign-in links included) to
+ * anyone who can open it. Outside production, always (when SMTP_URL is unset: lib/email/send-email.ts). In production
+ * only as a second opt-in on top of the embedded mode, for a server that runs for this machine: ANATOMY_EMBEDDED=1,
+ * ANATOMY_DEV_MAILBOX=1 and a loopback APP_URL (the links in its mail work nowhere else). A production server cannot
+ * see the address it listens on, so binding it to localhost (`next start -H 127.0.0.1`) stays the operator's part.
+ */
+export function isDevMailboxAllowed(env: Env = getEnv()): boolean {
+  if (!env.isProduction) return true;
+  return env.ANATOMY_EMBEDDED && env.ANATOMY_DEV_MAILBOX && isLoopbackUrl(env.APP_URL);
 }
 
 /** AUTH_SECRET, or in embedded mode a secret generated once and kept in the data directory. */

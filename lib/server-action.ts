@@ -4,6 +4,8 @@ import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { isAppError } from "@/lib/errors";
+import { getUserMemberships } from "@/lib/orgs/membership-cache";
+import { uuidSchema } from "@/lib/orgs/schemas";
 import { captureError } from "@/lib/observability/error-tracker";
 import { getRequestLogger } from "@/lib/observability/request-context";
 
@@ -39,9 +41,27 @@ export function formToObject(form: FormData | undefined | null): Record<string, 
   return out;
 }
 
-/** Re-renders the page the form came from (its hidden `path` field), so server-rendered lists show the change. */
-export function revalidateFormPath(input: Record<string, unknown>): void {
-  if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+/** An org page that shows what an action changed: the action names it, the org's slug comes from the user's memberships. */
+export type OrgPage = "dashboard" | "projects" | "members" | "data" | { project: unknown };
+
+const orgPagePath: Record<Exclude<OrgPage, { project: unknown }>, string> = { dashboard: "", projects: "/projects", members: "/members", data: "/data" };
+
+/**
+ * Re-renders the org pages an action's change shows on, so server-rendered lists are fresh in the action's response.
+ * The action decides which pages; nothing comes from a path in the form (a submitted path let anyone make the server
+ * revalidate any path). The org must be one of the user's own (its slug is read from their memberships), and a project
+ * id must be a uuid: call it after the service has validated and authorized the change. Anything else is skipped.
+ */
+export async function revalidateOrgPages(user: { id: string }, orgId: unknown, pages: OrgPage[]): Promise<string[]> {
+  const membership = uuidSchema.safeParse(orgId).success ? (await getUserMemberships(user.id)).find((m) => m.orgId === orgId) : undefined;
+  if (!membership) return [];
+  const paths = pages.flatMap((page) => {
+    if (typeof page === "string") return [`/${membership.slug}${orgPagePath[page]}`];
+    const projectId = uuidSchema.safeParse(page.project);
+    return projectId.success ? [`/${membership.slug}/projects/${projectId.data}`] : [];
+  });
+  for (const path of paths) revalidatePath(path);
+  return paths;
 }
 
 /** Turns any thrown error into an ActionState: AppErrors keep their message, anything else is logged with a ref. */

@@ -3,6 +3,7 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import { activityEvents } from "@/db/schema";
 import { selectRecentActivity, type ActivityItem } from "@/lib/activity/list-activity";
 import { orgDataTag } from "@/lib/activity/record-activity";
+import { redactActivityItems } from "@/lib/activity/redact-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
@@ -23,11 +24,15 @@ const summaries = defineCache<ActivitySummary>({
   tagOf: (id) => orgDataTag(id.split(":")[0]!),
 });
 
-/** The org's activity over the last 30 days and its latest events; cached per org until the next recorded change. */
-export async function getActivitySummary({ actor, orgId, now = new Date() }: { actor: Actor; orgId: string; now?: Date }) {
-  await requirePermissionToRead(actor, orgId, "activity:read");
+/**
+ * The org's activity over the last 30 days and its latest events; cached per org until the next recorded change, and
+ * redacted for the reader's role after the cache (one cached copy serves every role).
+ */
+export async function getActivitySummary({ actor, orgId, now = new Date() }: { actor: Actor; orgId: string; now?: Date }): Promise<ActivitySummary> {
+  const role = await requirePermissionToRead(actor, orgId, "activity:read");
   const today = now.toISOString().slice(0, 10);
-  return summaries.getOrSet(`${orgId}:${today}`, () => loadActivitySummary(orgId, today));
+  const summary = await summaries.getOrSet(`${orgId}:${today}`, () => loadActivitySummary(orgId, today));
+  return { ...summary, recent: redactActivityItems(summary.recent, role) };
 }
 
 export async function loadActivitySummary(orgId: string, today: string, db: Db = getDb()): Promise<ActivitySummary> {

@@ -1,6 +1,7 @@
 import "server-only";
 import { desc, eq } from "drizzle-orm";
 import { activityEvents, users } from "@/db/schema";
+import { redactActivityItems } from "@/lib/activity/redact-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
 
@@ -15,16 +16,16 @@ export type ActivityItem = {
   actorEmail: string | null;
 };
 
-/** The org's most recent events with their actors, in one query. */
+/** The org's most recent events with their actors, in one query, as the actor's role may see them. */
 export async function listRecentActivity(
   { actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ActivityItem[]> {
-  await requirePermissionToRead(actor, orgId, "activity:read");
-  return selectRecentActivity(db, orgId, limit);
+  const role = await requirePermissionToRead(actor, orgId, "activity:read");
+  return redactActivityItems(await selectRecentActivity(db, orgId, limit), role);
 }
 
-/** The query behind listRecentActivity, for callers that have authorized the reader already. */
+/** The query behind listRecentActivity, unredacted: for callers that authorize the reader and redact for their role. */
 export function selectRecentActivity(db: Db, orgId: string, limit: number): Promise<ActivityItem[]> {
   return db
     .select({

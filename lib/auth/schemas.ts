@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "@/lib/plain-text";
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
@@ -12,8 +13,7 @@ export const passwordSchema = z
   .min(8, "Use at least 8 characters.")
   .max(128, "Use at most 128 characters.");
 
-export const nameSchema = z
-  .string({ error: "Enter your name." })
+export const nameSchema = plainText({ error: "Enter your name." })
   .trim()
   .min(1, "Enter your name.")
   .max(100, "Use at most 100 characters.");

@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "@/db/schema";
+import { acquireDataDirLock } from "@/lib/db/data-dir-lock";
 import { instrumentQueries } from "@/lib/db/instrument-queries";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
@@ -38,40 +39,13 @@ export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX): DbH
   return { db: drizzlePostgres(client, { schema, logger }) as unknown as Db, kind: "postgres", close: () => client.end() };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-// PGlite has no locking of its own: two processes opening one data directory corrupt it. A pid file turns that
-// mistake (say, `npm run db:seed` while `npm run dev` runs) into a clear error.
-function lockDataDir(dataDir: string): () => void {
-  const lockFile = `${dataDir}.lock`;
-  try {
-    const holder = Number(readFileSync(lockFile, "utf8"));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `The embedded database at ${dataDir} is in use by process ${holder} (is \`npm run dev\` running?). ` +
-          "Stop that process first, or set DATABASE_URL to use a Postgres server.",
-      );
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  writeFileSync(lockFile, String(process.pid));
-  return () => rmSync(lockFile, { force: true });
-}
-
 /** PGlite in-process; `dataDir` undefined keeps it in memory (tests), optionally starting from a dumped template. */
 export function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): DbHandle {
   let unlock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true }); // PGlite's own mkdir is not recursive.
-    unlock = lockDataDir(dataDir);
+    // PGlite has no locking of its own: two processes on one data directory corrupt it (lib/db/data-dir-lock.ts).
+    unlock = acquireDataDirLock(`${dataDir}.lock`, { describe: dataDir });
   }
   const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir });
   return {

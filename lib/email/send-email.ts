@@ -2,7 +2,7 @@ import "server-only";
 import { createTransport, type Transporter } from "nodemailer";
 import { mailMessages } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
+import { getEnv, isDevMailboxAllowed } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 
 const log = logger.child({ module: "email" });
@@ -13,11 +13,12 @@ let smtp: Transporter | undefined;
 
 /**
  * Whether mail is kept in the dev mailbox (/dev/mailbox) instead of being sent: without SMTP, in development and
- * tests, or in a production build only when ANATOMY_DEV_MAILBOX=1 asks for it (the page is readable by anyone).
+ * tests, or in a production build run embedded on this machine that asks for it (isDevMailboxAllowed: the page is
+ * readable by anyone who reaches the server).
  */
 export function isDevMailboxEnabled(): boolean {
   const env = getEnv();
-  return !env.SMTP_URL && (!env.isProduction || (env.ANATOMY_EMBEDDED && env.ANATOMY_DEV_MAILBOX));
+  return !env.SMTP_URL && isDevMailboxAllowed(env);
 }
 
 /**
@@ -33,7 +34,7 @@ export async function sendEmail(message: EmailMessage): Promise<void> {
     return;
   }
   if (!isDevMailboxEnabled()) {
-    throw new Error("No email transport configured: set SMTP_URL (or ANATOMY_DEV_MAILBOX=1 for an embedded demo).");
+    throw new Error("No email transport configured: set SMTP_URL (or ANATOMY_DEV_MAILBOX=1 for an embedded demo on this machine).");
   }
   await getDb().insert(mailMessages).values(message);
   log.info({ to: message.to, subject: message.subject }, "email stored in dev mailbox (/dev/mailbox)");

@@ -1,6 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
+import { getEnv } from "@/lib/env";
 import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
 import { jobFunctions } from "@/lib/jobs/functions";
 import { createLocalExecutor, type LocalExecutor } from "@/lib/jobs/local-executor";
@@ -10,7 +11,14 @@ import { logger } from "@/lib/observability/logger";
 // Where the job functions meet their runner: the serve() handler (Inngest Cloud or the dev server call it over HTTP at
 // /api/inngest) and, in zero-setup mode, the in-process executor that calls the same handler directly.
 
-export const inngestHandlers = serve({ client: inngest, functions: jobFunctions });
+// With APP_URL given, the URL Inngest is told to call (on registration) is APP_URL's, never one built from the Host
+// header of the request that triggered the sync: a forged Host would point Inngest, and every event, elsewhere.
+const env = getEnv();
+export const inngestHandlers = serve({
+  client: inngest,
+  functions: jobFunctions,
+  serveOrigin: env.hasAppUrl ? new URL(env.APP_URL).origin : undefined,
+});
 
 const holder = globalThis as typeof globalThis & { __anatomyLocalExecutor?: LocalExecutor };
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "@/lib/plain-text";
 import { roles } from "@/lib/orgs/permissions";
 
 // Slugs share the URL space with the app's own top-level routes.
@@ -8,8 +9,7 @@ export const reservedSlugs = new Set([
   "public", "favicon.ico", "robots.txt", "sitemap.xml", "health", "status", "help", "support", "legal", "terms", "privacy",
 ]);
 
-export const orgNameSchema = z
-  .string({ error: "Enter a name." })
+export const orgNameSchema = plainText({ error: "Enter a name." })
   .trim()
   .min(2, "Use at least 2 characters.")
   .max(60, "Use at most 60 characters.");

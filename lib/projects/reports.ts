@@ -5,6 +5,7 @@ import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { activityEvents, organizations, projects, reports, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { redactActivityData } from "@/lib/activity/redact-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
@@ -35,6 +36,14 @@ export async function createReport({ actor, input }: { actor: Actor; input: unkn
   }, db);
 }
 
+// Cells are written by users (task titles, project names, emails, activity data): a spreadsheet would run one starting
+// with `=`, `+`, `-`, `@`, tab or CR as a formula (`=HYPERLINK(...)` sends the admin who opens the export elsewhere).
+// csv-stringify's `escape_formulas` prefixes such cells with a single quote (OWASP's CSV injection advice), whatever the
+// column; every line of an export goes through here.
+export function toCsv(rows: string[][]): Buffer {
+  return Buffer.from(stringify(rows, { escape_formulas: true }));
+}
+
 const headers: Record<ReportKind, string[]> = {
   tasks: ["id", "project", "title", "status", "assignee", "due_on", "created_at", "updated_at"],
   activity: ["created_at", "actor", "type", "subject_type", "subject_id", "data"],
@@ -58,7 +67,7 @@ export async function startReport(reportId: string, db: Db = getDb()) {
         orgId: report.orgId,
         name: `${report.kind}-${report.createdAt.toISOString().slice(0, 10)}.csv`,
         contentType: "text/csv; charset=utf-8",
-        data: Buffer.from(stringify([headers[report.kind]])),
+        data: toCsv([headers[report.kind]]),
         expiresAt: new Date(Date.now() + REPORT_TTL_DAYS * 24 * 3600 * 1000),
       },
       tx,
@@ -118,7 +127,9 @@ async function selectPage(db: Db, kind: ReportKind, orgId: string, cursor: Curso
     .limit(REPORT_PAGE_ROWS);
   const last = page.at(-1);
   return {
-    rows: page.map((e) => [e.createdAt.toISOString(), e.actor ?? "", e.type, e.subjectType, e.subjectId ?? "", JSON.stringify(e.data)]),
+    // Every member may request and download any of the org's reports: the data is redacted as for a reader without a
+    // manager's role (invited addresses are left out; managers see them on the members page).
+    rows: page.map((e) => [e.createdAt.toISOString(), e.actor ?? "", e.type, e.subjectType, e.subjectId ?? "", JSON.stringify(redactActivityData(e.type, e.data, null))]),
     last: last ? { at: last.cursorAt, id: last.id } : null,
   };
 }
@@ -132,7 +143,7 @@ export async function appendReportPage(reportId: string, page: number, db: Db = 
     const cursor = report.cursor ? (JSON.parse(report.cursor) as Cursor) : null;
     const { rows, last } = await selectPage(tx, report.kind, report.orgId, cursor);
     if (rows.length > 0) {
-      await appendToStoredFile(report.orgId, report.fileId, Buffer.from(stringify(rows)), tx).catch((error: unknown) => {
+      await appendToStoredFile(report.orgId, report.fileId, toCsv(rows), tx).catch((error: unknown) => {
         // Too large: retrying cannot help, and the message is for the user.
         if (error instanceof AppError) throw new NonRetriableError(error.message);
         throw error;

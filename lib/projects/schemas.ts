@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { plainText } from "@/lib/plain-text";
 
 export const taskStatuses = ["todo", "in_progress", "done"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 export const taskStatusLabels: Record<TaskStatus, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
 
 const id = z.uuid({ error: "Invalid id." });
-const projectName = z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(80, "Use at most 80 characters.");
-const title = z.string({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
+const projectName = plainText({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(80, "Use at most 80 characters.");
+const title = plainText({ error: "Enter a title." }).trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
 // Forms send "" for "none".
 const optionalId = z.union([z.literal("").transform(() => null), id, z.null()]).optional();
 const dueOn = z

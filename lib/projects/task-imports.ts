@@ -12,6 +12,7 @@ import { AppError, parseOrThrow } from "@/lib/errors";
 import { taskImportRequested } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
+import { isPlainText } from "@/lib/plain-text";
 import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
 
@@ -127,7 +128,11 @@ export async function prepareTaskImport(importId: string, db: Db = getDb()): Pro
 const statusByLabel: Record<string, TaskStatus> = { todo: "todo", "to do": "todo", "in progress": "in_progress", in_progress: "in_progress", done: "done" };
 
 const rowSchema = z.object({
-  title: z.string().min(1, "title is empty").max(200, "title is longer than 200 characters"),
+  title: z
+    .string()
+    .min(1, "title is empty")
+    .max(200, "title is longer than 200 characters")
+    .refine(isPlainText, "title has a line break, tab or control or text-direction character"),
   status: z
     .string()
     .optional()

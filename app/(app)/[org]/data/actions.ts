@@ -1,9 +1,8 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { createReport } from "@/lib/projects/reports";
 import { createTaskImport } from "@/lib/projects/task-imports";
-import { runAction, type ActionState } from "@/lib/server-action";
+import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
 
 export async function importTasksAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("importTasks", form, async (user, input) => {
@@ -13,7 +12,7 @@ export async function importTasksAction(_: ActionState<unknown>, form: FormData)
         ? { name: upload.name, contentType: upload.type, data: Buffer.from(await upload.arrayBuffer()) }
         : null;
     const result = await createTaskImport({ actor: { userId: user.id }, input, file });
-    if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+    await revalidateOrgPages(user, input.orgId, ["data"]);
     return result;
   }, "Import queued. Its progress shows below.");
 }
@@ -21,7 +20,7 @@ export async function importTasksAction(_: ActionState<unknown>, form: FormData)
 export async function requestReportAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("requestReport", form, async (user, input) => {
     const result = await createReport({ actor: { userId: user.id }, input });
-    if (typeof input.path === "string" && input.path.startsWith("/")) revalidatePath(input.path);
+    await revalidateOrgPages(user, input.orgId, ["data"]);
     return result;
   }, "Report requested. We will email you when it is ready.");
 }

@@ -41,7 +41,6 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
   const user = await requireUserOrRedirect(`/${slug}/data`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   const actor = { userId: user.id };
-  const path = `/${org.slug}/data`;
   const canImport = can(role, "import:create");
   const [reports, imports, projects] = await Promise.all([
     listReports({ actor, orgId: org.id }),
@@ -56,7 +55,7 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
       <div className="space-y-6">
         <Card>
           <CardHeader title="Export" description="A CSV file, built in the background. We email you when it is ready; it is kept for 7 days." />
-          <CardBody><RequestReportForm orgId={org.id} path={path} /></CardBody>
+          <CardBody><RequestReportForm orgId={org.id} /></CardBody>
           {reports.length === 0 ? null : <ReportList slug={org.slug} reports={reports} />}
         </Card>
         {canImport ? (
@@ -73,7 +72,7 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
               {projects.length === 0 ? (
                 <p className="text-sm text-zinc-600">Create a project first: tasks are imported into a project.</p>
               ) : (
-                <ImportTasksForm orgId={org.id} path={path} projects={projects.map((p) => ({ id: p.id, name: p.name }))} maxBytes={getEnv().UPLOAD_MAX_BYTES} />
+                <ImportTasksForm orgId={org.id} projects={projects.map((p) => ({ id: p.id, name: p.name }))} maxBytes={getEnv().UPLOAD_MAX_BYTES} />
               )}
             </CardBody>
             {imports.length === 0 ? (

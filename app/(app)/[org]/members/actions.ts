@@ -3,19 +3,19 @@
 import { redirect } from "next/navigation";
 import { createInvitation, revokeInvitation } from "@/lib/orgs/invitations";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
-import { revalidateFormPath, runAction, type ActionState } from "@/lib/server-action";
+import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
 
 export async function changeMemberRoleAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("changeMemberRole", form, async (user, input) => {
     await changeMemberRole({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["members"]);
   }, "Role updated.");
 }
 
 export async function removeMemberAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   const result = await runAction("removeMember", form, async (user, input) => {
     await removeMember({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["members"]);
     return { left: input.userId === user.id };
   });
   if (result?.ok && (result.data as { left: boolean }).left) redirect("/app");
@@ -25,7 +25,7 @@ export async function removeMemberAction(_: ActionState<unknown>, form: FormData
 export async function createInvitationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createInvitation", form, async (user, input) => {
     const { id } = await createInvitation({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["members"]);
     return { id };
   }, "Invitation sent.");
 }
@@ -33,6 +33,6 @@ export async function createInvitationAction(_: ActionState<unknown>, form: Form
 export async function revokeInvitationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("revokeInvitation", form, async (user, input) => {
     await revokeInvitation({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["members"]);
   });
 }

@@ -26,7 +26,6 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
     listMembers({ actor, orgId: org.id }),
     canInvite ? listOpenInvitations({ actor, orgId: org.id }) : Promise.resolve([]),
   ]);
-  const path = `/${org.slug}/members`;
   const invitableRoles = roles.filter((r) => canManageRole(role, undefined, r));
   return (
     <>
@@ -34,7 +33,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
       {canInvite ? (
         <Card className="mb-6">
           <CardHeader title="Invite a teammate" description="They get an email with a link that works once and expires in 7 days." />
-          <CardBody><InviteForm orgId={org.id} path={path} roles={invitableRoles} /></CardBody>
+          <CardBody><InviteForm orgId={org.id} roles={invitableRoles} /></CardBody>
         </Card>
       ) : null}
       <Card>
@@ -47,7 +46,6 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
               <MemberRow
                 key={m.userId}
                 orgId={org.id}
-                path={path}
                 member={m}
                 isSelf={isSelf}
                 assignableRoles={mayManage ? roles.filter((r) => canManageRole(role, m.role, r)) : []}
@@ -72,7 +70,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
                       <Badge>{roleLabels[inv.role]}</Badge> · expires {dateFormat.format(inv.expiresAt)}
                     </p>
                   </div>
-                  <RevokeInvitationButton orgId={org.id} path={path} invitationId={inv.id} email={inv.email} />
+                  <RevokeInvitationButton orgId={org.id} invitationId={inv.id} email={inv.email} />
                 </li>
               ))}
             </ul>

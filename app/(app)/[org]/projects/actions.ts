@@ -2,15 +2,15 @@
 
 import { createProject, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
-import { revalidateFormPath, runAction, type ActionState } from "@/lib/server-action";
+import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
 
 // Thin by design: the services validate the input, authorize the user for the org in it, and record activity.
-// A page path is revalidated so the server-rendered lists show the change.
+// Each action names the pages its change shows on (never a path from the form), revalidated once the service succeeded.
 
 export async function createProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createProject", form, async (user, input) => {
     const project = await createProject({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["dashboard", "projects"]);
     return project;
   }, "Project created.");
 }
@@ -18,35 +18,35 @@ export async function createProjectAction(_: ActionState<unknown>, form: FormDat
 export async function renameProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("renameProject", form, async (user, input) => {
     await renameProject({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["projects", { project: input.projectId }]);
   }, "Project renamed.");
 }
 
 export async function archiveProjectAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("archiveProject", form, async (user, input) => {
     await setProjectArchived({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["dashboard", "projects", { project: input.projectId }]);
   });
 }
 
 export async function createTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("createTask", form, async (user, input) => {
     const task = await createTask({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    await revalidateOrgPages(user, input.orgId, ["dashboard", { project: task.projectId }]);
     return task;
   }, "Task added.");
 }
 
 export async function updateTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("updateTask", form, async (user, input) => {
-    await updateTask({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    const task = await updateTask({ actor: { userId: user.id }, input });
+    await revalidateOrgPages(user, input.orgId, ["dashboard", { project: task.projectId }]);
   }, "Saved.");
 }
 
 export async function deleteTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("deleteTask", form, async (user, input) => {
-    await deleteTask({ actor: { userId: user.id }, input });
-    revalidateFormPath(input);
+    const task = await deleteTask({ actor: { userId: user.id }, input });
+    await revalidateOrgPages(user, input.orgId, ["dashboard", { project: task.projectId }]);
   });
 }

@@ -43,7 +43,7 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
     <>
       <PageHeader title="Projects" description="Group your team's tasks into projects." />
       {can(role, "project:create") && !archived ? (
-        <div className="mb-6"><CreateProjectForm orgId={org.id} path={path} /></div>
+        <div className="mb-6"><CreateProjectForm orgId={org.id} /></div>
       ) : null}
       <div className="mb-3 flex gap-1 text-sm" role="tablist" aria-label="Project status">
         {[{ label: "Active", href: path, on: !archived }, { label: "Archived", href: `${path}?view=archived`, on: archived }].map((t) => (
@@ -71,7 +71,7 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
                     {p.openTaskCount} open · {p.taskCount} total {p.archivedAt ? <Badge className="ml-1">Archived</Badge> : null}
                   </p>
                 </div>
-                {canManage ? <ProjectActions orgId={org.id} projectId={p.id} name={p.name} archived={Boolean(p.archivedAt)} path={path} /> : null}
+                {canManage ? <ProjectActions orgId={org.id} projectId={p.id} name={p.name} archived={Boolean(p.archivedAt)} /> : null}
               </li>
             ))}
           </ul>

@@ -7,11 +7,10 @@ function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
-export function ImportTasksForm({ orgId, path, projects, maxBytes }: { orgId: string; path: string; projects: { id: string; name: string }[]; maxBytes: number }) {
+export function ImportTasksForm({ orgId, projects, maxBytes }: { orgId: string; projects: { id: string; name: string }[]; maxBytes: number }) {
   return (
     <ActionForm action={importTasksAction} resetOnSuccess className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
       <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="path" value={path} />
       <SelectField label="Into project" name="projectId" defaultValue={projects[0]?.id ?? ""} required>
         {projects.map((p) => (
           <option key={p.id} value={p.id}>{p.name}</option>
@@ -34,11 +33,10 @@ export function ImportTasksForm({ orgId, path, projects, maxBytes }: { orgId: st
   );
 }
 
-export function RequestReportForm({ orgId, path }: { orgId: string; path: string }) {
+export function RequestReportForm({ orgId }: { orgId: string }) {
   return (
     <ActionForm action={requestReportAction} className="grid gap-2 sm:flex sm:flex-wrap">
       <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="path" value={path} />
       <SubmitButton name="kind" value="tasks" variant="secondary" pendingText="Requesting…">Export tasks (CSV)</SubmitButton>
       <SubmitButton name="kind" value="activity" variant="secondary" pendingText="Requesting…">Export activity (CSV)</SubmitButton>
     </ActionForm>

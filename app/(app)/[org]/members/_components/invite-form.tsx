@@ -4,11 +4,10 @@ import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/a
 import { roleLabels, type Role } from "@/lib/orgs/permissions";
 import { createInvitationAction, revokeInvitationAction } from "../actions";
 
-export function InviteForm({ orgId, path, roles }: { orgId: string; path: string; roles: Role[] }) {
+export function InviteForm({ orgId, roles }: { orgId: string; roles: Role[] }) {
   return (
     <ActionForm action={createInvitationAction} resetOnSuccess className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end">
       <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="path" value={path} />
       <TextField label="Email address" name="email" type="email" placeholder="teammate@example.com" required />
       <SelectField label="Role" name="role" defaultValue="member">
         {roles.map((r) => <option key={r} value={r}>{roleLabels[r]}</option>)}
@@ -18,12 +17,11 @@ export function InviteForm({ orgId, path, roles }: { orgId: string; path: string
   );
 }
 
-export function RevokeInvitationButton({ orgId, path, invitationId, email }: { orgId: string; path: string; invitationId: string; email: string }) {
+export function RevokeInvitationButton({ orgId, invitationId, email }: { orgId: string; invitationId: string; email: string }) {
   return (
     <ActionForm action={revokeInvitationAction} showSuccess={false}>
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="invitationId" value={invitationId} />
-      <input type="hidden" name="path" value={path} />
       <SubmitButton variant="ghost" size="sm" className="-ml-3 text-red-600 hover:bg-red-50 sm:ml-0" aria-label={`Withdraw invitation for ${email}`}>
         Withdraw
       </SubmitButton>

@@ -9,14 +9,12 @@ import { changeMemberRoleAction, removeMemberAction } from "../actions";
 
 export function MemberRow({
   orgId,
-  path,
   member,
   isSelf,
   assignableRoles,
   canRemove,
 }: {
   orgId: string;
-  path: string;
   member: { userId: string; name: string | null; email: string; role: Role };
   isSelf: boolean;
   assignableRoles: Role[];
@@ -28,7 +26,6 @@ export function MemberRow({
     <>
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="userId" value={member.userId} />
-      <input type="hidden" name="path" value={path} />
     </>
   );
   return (

@@ -75,7 +75,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
       {project.archivedAt ? (
         <Alert tone="warning" className="mb-6">This project is archived. Restore it from the projects list to add tasks.</Alert>
       ) : can(role, "task:create") ? (
-        <Card className="mb-6"><CardBody><CreateTaskForm orgId={org.id} projectId={projectId} path={path} members={memberOptions} /></CardBody></Card>
+        <Card className="mb-6"><CardBody><CreateTaskForm orgId={org.id} projectId={projectId} members={memberOptions} /></CardBody></Card>
       ) : null}
 
       <form method="get" action={path} className="mb-4 grid grid-cols-2 items-end gap-3 sm:grid-cols-[1fr_10rem_12rem_auto]" aria-label="Filter tasks">
@@ -121,7 +121,6 @@ export default async function ProjectPage({ params, searchParams }: Props) {
               <TaskRow
                 key={t.id}
                 orgId={org.id}
-                path={path}
                 members={memberOptions}
                 canDelete={can(role, "task:delete")}
                 readOnly={Boolean(project.archivedAt)}

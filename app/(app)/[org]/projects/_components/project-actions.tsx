@@ -6,13 +6,12 @@ import { Button } from "@/components/ui/button";
 import { archiveProjectAction, renameProjectAction } from "../actions";
 
 /** Rename and archive/restore controls, shown to roles that may use them. */
-export function ProjectActions({ orgId, projectId, name, archived, path }: { orgId: string; projectId: string; name: string; archived: boolean; path: string }) {
+export function ProjectActions({ orgId, projectId, name, archived }: { orgId: string; projectId: string; name: string; archived: boolean }) {
   const [renaming, setRenaming] = useState(false);
   const hidden = (
     <>
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="projectId" value={projectId} />
-      <input type="hidden" name="path" value={path} />
     </>
   );
   if (renaming) {

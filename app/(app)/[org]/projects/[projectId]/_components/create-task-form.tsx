@@ -6,12 +6,11 @@ import { createTaskAction } from "../../actions";
 
 export type MemberOption = { userId: string; label: string };
 
-export function CreateTaskForm({ orgId, projectId, path, members }: { orgId: string; projectId: string; path: string; members: MemberOption[] }) {
+export function CreateTaskForm({ orgId, projectId, members }: { orgId: string; projectId: string; members: MemberOption[] }) {
   return (
     <ActionForm action={createTaskAction} resetOnSuccess showSuccess={false} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_9rem_11rem_10rem_auto] lg:items-end">
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="projectId" value={projectId} />
-      <input type="hidden" name="path" value={path} />
       <TextField label="Task title" name="title" placeholder="What needs doing?" required className="sm:col-span-2 lg:col-span-1" />
       <SelectField label="Status" name="status" defaultValue="todo">
         {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}

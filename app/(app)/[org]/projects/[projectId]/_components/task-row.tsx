@@ -28,14 +28,13 @@ function formatDue(dueOn: string): string {
   return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
 }
 
-export function TaskRow({ task, orgId, path, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; path: string; members: MemberOption[]; canDelete: boolean; readOnly?: boolean }) {
+export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; members: MemberOption[]; canDelete: boolean; readOnly?: boolean }) {
   const [editing, setEditing] = useState(false);
   const statusForm = useRef<HTMLFormElement>(null);
   const hidden = (
     <>
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="taskId" value={task.id} />
-      <input type="hidden" name="path" value={path} />
     </>
   );
 
