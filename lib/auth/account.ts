@@ -103,8 +103,8 @@ export async function verifyEmail({ token, now = new Date() }: { token: string; 
 }
 
 /**
- * Emails a reset link if the address has an account. Says nothing either way, so it cannot be used to find
- * out who has an account.
+ * Emails a reset link if the address has an account. Runs in a job (issue-password-reset): a request only queues the
+ * address (submitPasswordReset), so its answer and its timing are the same whether or not an account exists.
  */
 export async function requestPasswordReset({ input, now = new Date() }: { input: unknown; now?: Date }, db: Db = getDb()) {
   const { email } = parseOrThrow(z.object({ email: emailSchema }), input);
