@@ -14,6 +14,7 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { createOrganization } from "@/lib/orgs/create-organization";
+import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { z } from "zod";
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -86,6 +87,8 @@ export async function resendVerificationEmail({ userId, now = new Date() }: { us
     .where(eq(users.id, userId));
   if (!user) throw new AppError("unauthenticated", "Please sign in again.");
   if (user.emailVerified) return { alreadyVerified: true };
+  // Before anything is written: a refused resend leaves the last link valid.
+  await enforceMailLimits("verification", { senderId: userId, recipient: user.email });
   await withTx(async (tx) => {
     const token = await issueToken(tx, userId, "verify_email", VERIFY_EMAIL_TTL_MS, now);
     await enqueueEvent(tx, verificationEmailRequested, { userId, sealedToken: await seal(token), welcome: false });

@@ -22,8 +22,12 @@ const log = logger.child({ module: "rate-limit" });
 
 /** A request over its allowance: 429, with the seconds after which it may try again (Retry-After). */
 export class RateLimitError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("rate_limited", `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`);
+  /** `explain` words the refusal for its context, given the wait ("5 minutes"); the default says "Too many attempts". */
+  constructor(
+    readonly retryAfterSeconds: number,
+    explain: (wait: string) => string = (wait) => `Too many attempts. Try again in ${wait}.`,
+  ) {
+    super("rate_limited", explain(describeWait(retryAfterSeconds)));
   }
 }
 
@@ -157,5 +161,6 @@ export function setRateLimiterForTests(limiter: Limiter | undefined): void {
 function describeWait(seconds: number): string {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minutes`;
+  if (minutes < 90) return `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
 }
