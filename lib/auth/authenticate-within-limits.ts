@@ -15,7 +15,8 @@ export type SignInOutcome =
  */
 export async function authenticateWithinLimits({ credentials, ip }: { credentials: unknown; ip: string }, db: Db = getDb()): Promise<SignInOutcome> {
   const raw = (credentials ?? {}) as { email?: unknown };
-  const email = typeof raw.email === "string" ? raw.email.trim().toLowerCase() : "";
+  // Capped like an address can be (RFC 5321: 254), so a megabyte of "email" is not a megabyte of rate-limit key.
+  const email = typeof raw.email === "string" ? raw.email.trim().toLowerCase().slice(0, 254) : "";
   const [byIp, byEmail] = await Promise.all([checkRateLimit("sign-in-ip", ip), email ? checkRateLimit("sign-in-email", email) : null]);
   // Refused attempts keep their count: they are attempts too, and giving them back would let a burst retry forever.
   if (!byIp.success || (byEmail && !byEmail.success)) return { ok: false, reason: "rate_limited" };
