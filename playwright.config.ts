@@ -13,10 +13,6 @@ const dataDir = ".data-e2e";
 // A platform admin for the System page test; unique per run so a reused DATABASE_URL does not collide.
 process.env.E2E_OPS_EMAIL ??= `ops-${Date.now()}@example.test`;
 
-function rand() {
-  return Math.floor(Math.random() * 254) + 1;
-}
-
 export default defineConfig({
   testDir: "./e2e",
   fullyParallel: false,
@@ -27,8 +23,6 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
-    // Rate limits count per client address: each run is a different client, so runs sharing a Redis never add up.
-    extraHTTPHeaders: { "x-forwarded-for": `10.${rand()}.${rand()}.${rand()}` },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: chromiumPath
@@ -57,6 +51,11 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       METRICS_TOKEN: "e2e-metrics-token-0123456789",
       PLATFORM_ADMIN_EMAILS: process.env.E2E_OPS_EMAIL,
+      // The browser connects straight to the server: the client address is the socket's (never x-forwarded-for).
+      // Every test comes from that one address, so the per-address and per-user limits are raised; the per-account
+      // ones (password guessing) are never scaled, and e2e/client-address.spec.ts runs a server with real limits.
+      TRUSTED_PROXY_HOPS: "0",
+      RATE_LIMIT_MULTIPLIER: "100",
       // Keys of this run only, when the suite runs against a shared Redis (UPSTASH_* set by .ci/run).
       CACHE_KEY_PREFIX: `${process.env.CACHE_KEY_PREFIX ?? "anatomy"}-e2e-${Date.now()}`,
     },

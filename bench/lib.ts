@@ -27,6 +27,8 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
       ANATOMY_EMBEDDED: "1",
       ANATOMY_DATA_DIR: opts.dataDir,
       APP_URL: url,
+      // The load generator connects straight to the server: its socket is the client address.
+      TRUSTED_PROXY_HOPS: "0",
       LOG_LEVEL: "info",
       ...opts.env,
     },

@@ -1,16 +1,9 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 
-/**
- * Every test is its own client address (x-forwarded-for, which the rate limits key on), as real users are: the suite
- * signs up far more accounts than one address may in an hour. Contexts a test opens itself share the run's address
- * (playwright.config.ts) unless they pass their own.
- */
-export const test = base.extend({
-  extraHTTPHeaders: async ({}, provide) => {
-    await provide({ "x-forwarded-for": `10.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(1, 255)}` });
-  },
-});
+// Every test comes from one client address (the server counts the socket's peer, TRUSTED_PROXY_HOPS=0): the run
+// raises the per-address limits with RATE_LIMIT_MULTIPLIER (playwright.config.ts), and tests use accounts of their own.
+export const test = base.extend({});
 
 export { expect };
 

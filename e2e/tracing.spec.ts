@@ -58,6 +58,7 @@ test.beforeAll(async () => {
     ANATOMY_EMBEDDED: "1",
     ANATOMY_DATA_DIR: DATA_DIR,
     APP_URL: `http://127.0.0.1:${PORT}`,
+    TRUSTED_PROXY_HOPS: "0",
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,

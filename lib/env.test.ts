@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { assertProductionConfig, ConfigError, isDevMailboxAllowed, type Env } from "@/lib/env";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { assertProductionConfig, ConfigError, getEnv, isDevMailboxAllowed, resetEnvForTests, type Env } from "@/lib/env";
 
 const upstash = {
   UPSTASH_REDIS_REST_URL: "https://redis.example",
@@ -7,7 +7,13 @@ const upstash = {
   INNGEST_EVENT_KEY: "event-key",
   INNGEST_SIGNING_KEY: "signkey-prod-123",
 };
-const base = { NODE_ENV: "production", isProduction: true, ANATOMY_EMBEDDED: false, hasAppUrl: false } as unknown as Env;
+const base = {
+  NODE_ENV: "production",
+  isProduction: true,
+  ANATOMY_EMBEDDED: false,
+  hasAppUrl: false,
+  clientAddressSource: { kind: "socket" },
+} as unknown as Env;
 
 describe("production configuration", () => {
   it("refuses to start without the real services, naming each missing variable", () => {
@@ -56,5 +62,39 @@ describe("dev mailbox in production", () => {
     expect(isDevMailboxAllowed({ ...embedded, ANATOMY_DEV_MAILBOX: false })).toBe(false);
     expect(() => assertProductionConfig({ ...embedded, ANATOMY_DEV_MAILBOX: false, APP_URL: "https://demo.example.com" })).not.toThrow();
     expect(isDevMailboxAllowed({ ...base, NODE_ENV: "development", isProduction: false, ANATOMY_DEV_MAILBOX: false } as Env)).toBe(true);
+describe("where the client address comes from", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetEnvForTests();
+  });
+
+  function sourceWith(vars: Record<string, string | undefined>) {
+    for (const [name, value] of Object.entries(vars)) vi.stubEnv(name, value);
+    resetEnvForTests();
+    return getEnv().clientAddressSource;
+  }
+
+  it("reads TRUSTED_PROXY_HOPS (0: the socket) or CLIENT_IP_SOURCE=vercel; development and tests default to the socket", () => {
+    expect(sourceWith({ NODE_ENV: "test", TRUSTED_PROXY_HOPS: undefined, CLIENT_IP_SOURCE: undefined })).toEqual({ kind: "socket" });
+    expect(sourceWith({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "0" })).toEqual({ kind: "socket" });
+    expect(sourceWith({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "2" })).toEqual({ kind: "forwarded", hops: 2 });
+    expect(sourceWith({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: "", CLIENT_IP_SOURCE: "vercel" })).toEqual({ kind: "vercel" });
+    expect(sourceWith({ NODE_ENV: "production", TRUSTED_PROXY_HOPS: undefined, CLIENT_IP_SOURCE: undefined })).toBeUndefined();
+  });
+
+  it("refuses a value it cannot read, or both at once", () => {
+    expect(() => sourceWith({ TRUSTED_PROXY_HOPS: "one" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => sourceWith({ TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => sourceWith({ TRUSTED_PROXY_HOPS: undefined, CLIENT_IP_SOURCE: "cloudflare" })).toThrow(/CLIENT_IP_SOURCE/);
+    expect(() => sourceWith({ TRUSTED_PROXY_HOPS: "1", CLIENT_IP_SOURCE: "vercel" })).toThrow(/set one of them/);
+  });
+
+  it("production refuses to start without it, embedded demos included, naming both variables", () => {
+    const unset = { ...base, clientAddressSource: undefined };
+    for (const env of [unset, { ...unset, ANATOMY_EMBEDDED: true }]) {
+      expect(() => assertProductionConfig(env)).toThrow(ConfigError);
+      expect(() => assertProductionConfig(env)).toThrow(/Missing required configuration: TRUSTED_PROXY_HOPS or CLIENT_IP_SOURCE/);
+    }
+    expect(() => assertProductionConfig({ ...unset, ANATOMY_EMBEDDED: true, clientAddressSource: { kind: "forwarded", hops: 1 } })).not.toThrow();
   });
 });

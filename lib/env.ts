@@ -59,9 +59,13 @@ const schema = z.object({
   CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default("anatomy"),
   // 0 sends every cached read to the database (the cache benchmark compares both; also a switch for incidents).
   ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
-  // Proxies of your own in front of the app that append to x-forwarded-for (1: Vercel or one load balancer).
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
-  // Scales every rate-limit policy's allowance (e.g. 100 for load tests and e2e runs from one address).
+  // Where the client address (what per-address rate limits count) comes from; production requires one of the two
+  // (see clientAddressSource). TRUSTED_PROXY_HOPS: 0 = no proxy, the socket's address; N = the proxies of yours that
+  // append to x-forwarded-for. CLIENT_IP_SOURCE=vercel: the headers Vercel's edge overwrites on every request.
+  TRUSTED_PROXY_HOPS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(10).optional()),
+  CLIENT_IP_SOURCE: optionalString.pipe(z.enum(["vercel"]).optional()),
+  // Scales the per-address and per-user rate limits (load tests and e2e runs come from one address and one user);
+  // limits that protect one account or one inbox are never scaled (lib/cache/rate-limit-policies.ts).
   RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().max(10_000).default(1),
   // Error tracking (Sentry or a compatible service such as GlitchTip). Unset: errors are logged and counted only.
   SENTRY_DSN: optionalString.pipe(z.url().optional()),
@@ -87,7 +91,16 @@ const schema = z.object({
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });
 
+/**
+ * How the client address is found. `socket`: the TCP peer (no proxy in front; lib/observability/client-address.ts
+ * stamps it on each request); `forwarded`: x-forwarded-for read from the right past `hops` - 1 entries your proxies
+ * appended; `vercel`: the headers Vercel's edge sets (it overwrites whatever the client sent).
+ */
+export type ClientAddressSource = { kind: "socket" } | { kind: "forwarded"; hops: number } | { kind: "vercel" };
+
 export type Env = z.infer<typeof schema> & {
+  /** Undefined only in production when the operator said nothing (assertProductionConfig refuses to start then). */
+  clientAddressSource: ClientAddressSource | undefined;
   isProduction: boolean;
   isBuild: boolean;
   dataDir: string;
@@ -111,8 +124,14 @@ function load(): Env {
   const isProduction = raw.NODE_ENV === "production";
   const hasAppUrl = Boolean(process.env.APP_URL?.trim());
   if (hasAppUrl) pinAuthUrl(raw.APP_URL);
+  if (raw.CLIENT_IP_SOURCE && raw.TRUSTED_PROXY_HOPS !== undefined) {
+    throw new ConfigError(
+      "Invalid configuration:\n  CLIENT_IP_SOURCE, TRUSTED_PROXY_HOPS: set one of them (CLIENT_IP_SOURCE=vercel reads Vercel's headers; TRUSTED_PROXY_HOPS counts your own proxies)",
+    );
+  }
   return {
     ...raw,
+    clientAddressSource: clientAddressSourceOf(raw.CLIENT_IP_SOURCE, raw.TRUSTED_PROXY_HOPS, isProduction),
     isProduction,
     isBuild: process.env.NEXT_PHASE === "phase-production-build",
     dataDir: path.resolve(raw.ANATOMY_DATA_DIR),
@@ -136,6 +155,12 @@ function pinAuthUrl(appUrl: string): void {
   if (!URL.canParse(authUrl) || new URL(authUrl).origin !== origin) {
     throw new ConfigError(`Invalid configuration:\n  AUTH_URL: must be on APP_URL's origin (${origin}); leave it unset to use APP_URL.`);
   }
+}
+
+function clientAddressSourceOf(source: "vercel" | undefined, hops: number | undefined, isProduction: boolean): ClientAddressSource | undefined {
+  if (source === "vercel") return { kind: "vercel" };
+  if (hops === undefined) return isProduction ? undefined : { kind: "socket" };
+  return hops === 0 ? { kind: "socket" } : { kind: "forwarded", hops };
 }
 
 let cached: Env | undefined;
@@ -162,7 +187,18 @@ export function assertProductionConfig(env: Env = getEnv()): void {
         "a server others can reach sends mail through SMTP_URL instead.",
     );
   }
-  if (!env.isProduction || env.ANATOMY_EMBEDDED) return;
+  if (!env.isProduction) return;
+  // Asked even of embedded demos: a guessed default either trusts a header any client can write (no proxy) or keys
+  // every visitor on the proxy's own address (one proxy), and both undo the rate limits.
+  if (!env.clientAddressSource) {
+    throw new ConfigError(
+      "Missing required configuration: TRUSTED_PROXY_HOPS or CLIENT_IP_SOURCE (where the client address comes from, " +
+        "for rate limits). Set TRUSTED_PROXY_HOPS=0 when clients connect to this server directly (npm start, no proxy), " +
+        "TRUSTED_PROXY_HOPS=1 behind one load balancer or reverse proxy that appends to x-forwarded-for (N for N of " +
+        "them), or CLIENT_IP_SOURCE=vercel on Vercel. See docs/security.md.",
+    );
+  }
+  if (env.ANATOMY_EMBEDDED) return;
   const missing = [
     !env.DATABASE_URL && "DATABASE_URL",
     !env.AUTH_SECRET && "AUTH_SECRET",

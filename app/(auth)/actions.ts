@@ -2,11 +2,12 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { registerUser, requestPasswordReset, resetPassword, verifyEmail } from "@/lib/auth/account";
+import { registerUser, resetPassword, verifyEmail } from "@/lib/auth/account";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { requireUser } from "@/lib/auth/current-user";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { signInInput, tokenSchema } from "@/lib/auth/schemas";
+import { submitPasswordReset } from "@/lib/auth/submit-password-reset";
 import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/orgs/invitations";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
@@ -65,7 +66,7 @@ export async function requestPasswordResetAction(_: ActionState, form: FormData)
     const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
     await enforceRateLimit("password-reset-ip", await getClientIp());
     if (email) await enforceRateLimit("password-reset-email", email);
-    await requestPasswordReset({ input });
+    await submitPasswordReset({ input });
     return { ok: true, data: undefined, message: "If an account exists for that address, we sent it a link to reset the password." };
   } catch (error) {
     return withSubmittedValues(form, await toActionError(error, "requestPasswordReset"));

@@ -14,6 +14,7 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { createOrganization } from "@/lib/orgs/create-organization";
+import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { z } from "zod";
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -86,6 +87,8 @@ export async function resendVerificationEmail({ userId, now = new Date() }: { us
     .where(eq(users.id, userId));
   if (!user) throw new AppError("unauthenticated", "Please sign in again.");
   if (user.emailVerified) return { alreadyVerified: true };
+  // Before anything is written: a refused resend leaves the last link valid.
+  await enforceMailLimits("verification", { senderId: userId, recipient: user.email });
   await withTx(async (tx) => {
     const token = await issueToken(tx, userId, "verify_email", VERIFY_EMAIL_TTL_MS, now);
     await enqueueEvent(tx, verificationEmailRequested, { userId, sealedToken: await seal(token), welcome: false });
@@ -103,8 +106,8 @@ export async function verifyEmail({ token, now = new Date() }: { token: string; 
 }
 
 /**
- * Emails a reset link if the address has an account. Says nothing either way, so it cannot be used to find
- * out who has an account.
+ * Emails a reset link if the address has an account. Runs in a job (issue-password-reset): a request only queues the
+ * address (submitPasswordReset), so its answer and its timing are the same whether or not an account exists.
  */
 export async function requestPasswordReset({ input, now = new Date() }: { input: unknown; now?: Date }, db: Db = getDb()) {
   const { email } = parseOrThrow(z.object({ email: emailSchema }), input);

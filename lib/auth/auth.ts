@@ -7,8 +7,7 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { authBaseConfig } from "@/lib/auth/auth-config";
-import { authenticateWithPassword } from "@/lib/auth/authenticate-with-password";
-import { checkRateLimit, isRateLimited } from "@/lib/cache/rate-limit";
+import { authenticateWithinLimits } from "@/lib/auth/authenticate-within-limits";
 import { getDb } from "@/lib/db/client";
 import { getAuthSecret, getOAuthProviders } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
@@ -31,15 +30,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       // Checked here, not in the form's action, so posts straight to /api/auth/callback/credentials are limited too.
       // Only failed attempts count, so signing in often never locks a user out; ten wrong guesses at one account (or
-      // thirty from one address) do, for the window.
+      // thirty from one address) do, for the window, also when they arrive all at once.
       authorize: async (credentials, request) => {
-        const email = typeof credentials?.email === "string" ? credentials.email.trim().toLowerCase() : "";
-        const ip = clientIpFrom(request.headers);
-        const [byIp, byEmail] = await Promise.all([isRateLimited("sign-in-ip", ip), email ? isRateLimited("sign-in-email", email) : null]);
-        if (byIp.limited || byEmail?.limited) throw new SignInRateLimited();
-        const user = await authenticateWithPassword(credentials);
-        if (!user) await Promise.all([checkRateLimit("sign-in-ip", ip), email ? checkRateLimit("sign-in-email", email) : null]);
-        return user ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
+        const outcome = await authenticateWithinLimits({ credentials, ip: clientIpFrom(request.headers) }, db);
+        if (!outcome.ok && outcome.reason === "rate_limited") throw new SignInRateLimited();
+        if (!outcome.ok) return null;
+        const { user } = outcome;
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
   ];

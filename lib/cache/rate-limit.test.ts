@@ -6,8 +6,8 @@ import {
   createMemoryLimiter,
   createUpstashLimiter,
   enforceRateLimit,
-  isRateLimited,
   RateLimitError,
+  refundRateLimit,
   setRateLimiterForTests,
   type Limiter,
 } from "@/lib/cache/rate-limit";
@@ -49,15 +49,19 @@ describe.each(adapters)("rate limits on the %s adapter", (_name, createLimiter) 
     expect((await checkRateLimit(policy, `other-${randomUUID()}`)).success).toBe(true);
   });
 
-  it("failures-only policies: peeking counts nothing, and the allowance is exhausted only by counted failures", async () => {
+  it("a refund gives back one counted request, and a burst of parallel requests gets exactly the limit through", async () => {
     setRateLimiterForTests(createLimiter());
-    const email = `peek-${randomUUID()}@example.test`;
-    const { limit } = rateLimitPolicies["sign-in-email"];
-    for (let i = 0; i < 3 * limit; i++) expect((await isRateLimited("sign-in-email", email)).limited).toBe(false);
-    for (let i = 0; i < limit; i++) await checkRateLimit("sign-in-email", email);
-    const peek = await isRateLimited("sign-in-email", email);
-    expect(peek.limited).toBe(true);
-    expect(peek.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    const id = `refund-${randomUUID()}`;
+    const limit = rateLimitPolicies["sign-in-ip"].limit;
+    for (let i = 0; i < limit; i++) expect((await checkRateLimit("sign-in-ip", id)).success).toBe(true);
+    expect((await checkRateLimit("sign-in-ip", id)).success).toBe(false);
+    await refundRateLimit("sign-in-ip", id);
+    expect((await checkRateLimit("sign-in-ip", id)).success).toBe(true);
+    expect((await checkRateLimit("sign-in-ip", id)).success).toBe(false);
+
+    const burst = `burst-${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 3 * limit }, () => checkRateLimit("sign-in-ip", burst)));
+    expect(results.filter((r) => r.success)).toHaveLength(limit);
   });
 
   it("counts an identifier case-insensitively (emails), and enforce throws a 429 AppError with a readable wait", async () => {

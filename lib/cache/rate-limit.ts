@@ -14,16 +14,20 @@ export type RateLimitResult = { success: boolean; limit: number; remaining: numb
 export type Limiter = {
   /** Counts one request and says whether it is allowed. */
   limit(policy: RateLimitPolicyName, identifier: string): Promise<RateLimitResult>;
-  /** Whether the allowance is used up, without counting anything (for limits that count failures only). */
-  isExhausted(policy: RateLimitPolicyName, identifier: string): Promise<{ exhausted: boolean; retryAfterSeconds: number }>;
+  /** Gives back one request counted by limit() (an attempt that turned out not to count, e.g. a right password). */
+  refund(policy: RateLimitPolicyName, identifier: string): Promise<void>;
 };
 
 const log = logger.child({ module: "rate-limit" });
 
 /** A request over its allowance: 429, with the seconds after which it may try again (Retry-After). */
 export class RateLimitError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("rate_limited", `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`);
+  /** `explain` words the refusal for its context, given the wait ("5 minutes"); the default says "Too many attempts". */
+  constructor(
+    readonly retryAfterSeconds: number,
+    explain: (wait: string) => string = (wait) => `Too many attempts. Try again in ${wait}.`,
+  ) {
+    super("rate_limited", explain(describeWait(retryAfterSeconds)));
   }
 }
 
@@ -45,18 +49,15 @@ export async function checkRateLimit(policy: RateLimitPolicyName, identifier: st
 }
 
 /**
- * Whether `identifier` has used up the policy's allowance, counting nothing. With checkRateLimit after a failure, a
- * policy counts failures only (sign-in: a user's successful sign-ins never lock them out). Fails open.
+ * Gives back one request that checkRateLimit counted. With it, a policy can count an attempt atomically before the
+ * work it guards and then forget the attempts that succeed (failures-only semantics that hold under a burst: a
+ * check-then-count-later policy lets every parallel request pass the check). Errors are logged, never thrown.
  */
-export async function isRateLimited(policy: RateLimitPolicyName, identifier: string): Promise<{ limited: boolean; retryAfterSeconds: number }> {
+export async function refundRateLimit(policy: RateLimitPolicyName, identifier: string): Promise<void> {
   try {
-    const { exhausted, retryAfterSeconds } = await getLimiter().isExhausted(policy, identifier.toLowerCase());
-    if (exhausted) getMetrics().rateLimitDecisions.inc({ policy, outcome: "limited" });
-    return { limited: exhausted, retryAfterSeconds };
+    await getLimiter().refund(policy, identifier.toLowerCase());
   } catch (error) {
-    getMetrics().rateLimitDecisions.inc({ policy, outcome: "error" });
-    log.warn({ err: error, policy }, "rate-limit store failed; request allowed");
-    return { limited: false, retryAfterSeconds: 0 };
+    log.warn({ err: error, policy }, "rate-limit refund failed");
   }
 }
 
@@ -67,7 +68,9 @@ export async function enforceRateLimit(policy: RateLimitPolicyName, identifier: 
 }
 
 function scaledLimit(policy: RateLimitPolicyName): number {
-  return Math.max(1, Math.ceil(rateLimitPolicies[policy].limit * getEnv().RATE_LIMIT_MULTIPLIER));
+  const { per, limit } = rateLimitPolicies[policy];
+  // Per-account limits (password guessing) are never scaled: see rate-limit-policies.ts.
+  return per === "account" ? limit : Math.max(1, Math.ceil(limit * getEnv().RATE_LIMIT_MULTIPLIER));
 }
 
 export function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
@@ -88,9 +91,9 @@ export function createUpstashLimiter(redis: Redis, prefix: string): Limiter {
     return limiter;
   };
   return {
-    async isExhausted(policy, identifier) {
-      const { remaining, reset } = await withTimeout(limiterFor(policy).getRemaining(identifier), 1000, "Rate-limit store");
-      return { exhausted: remaining <= 0, retryAfterSeconds: remaining <= 0 ? Math.max(1, Math.ceil((reset - Date.now()) / 1000)) : 0 };
+    async refund(policy, identifier) {
+      // A negative rate is Upstash's refund: it decrements without checking the limit.
+      await withTimeout(limiterFor(policy).limit(identifier, { rate: -1 }), 1000, "Rate-limit store");
     },
     async limit(policy, identifier) {
       const result = await withTimeout(limiterFor(policy).limit(identifier), 1000, "Rate-limit store");
@@ -115,11 +118,8 @@ export function createMemoryLimiter(): Limiter {
     return limiter;
   };
   return {
-    async isExhausted(policy, identifier) {
-      const limiter = limiterFor(policy);
-      const state = await limiter.get(identifier);
-      const exhausted = state !== null && state.consumedPoints >= limiter.points;
-      return { exhausted, retryAfterSeconds: exhausted ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0 };
+    async refund(policy, identifier) {
+      await limiterFor(policy).reward(identifier, 1);
     },
     async limit(policy, identifier) {
       const limiter = limiterFor(policy);
@@ -128,6 +128,9 @@ export function createMemoryLimiter(): Limiter {
         return { success: true, limit: limiter.points, remaining: res.remainingPoints, retryAfterSeconds: 0 };
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        // rate-limiter-flexible counts refused requests too; Upstash does not. Give it back, so both adapters agree
+        // (and a refund after a refusal really frees a unit).
+        await limiter.reward(identifier, 1);
         return { success: false, limit: limiter.points, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
       }
     },
@@ -158,5 +161,6 @@ export function setRateLimiterForTests(limiter: Limiter | undefined): void {
 function describeWait(seconds: number): string {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minutes`;
+  if (minutes < 90) return `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
 }

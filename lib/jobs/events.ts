@@ -22,6 +22,10 @@ export const verificationEmailRequested = defineEvent(
 
 export const passwordResetRequested = defineEvent("auth/password-reset.requested", z.object({ userId: id, sealedToken: z.string() }));
 
+// Someone asked for a reset link for this address (sealed: it may be anyone's); the job finds out whether it has an
+// account, so the request does the same work either way (lib/auth/submit-password-reset.ts).
+export const passwordResetSubmitted = defineEvent("auth/password-reset.submitted", z.object({ sealedEmail: z.string() }));
+
 export const invitationCreated = defineEvent("orgs/invitation.created", z.object({ invitationId: id, orgId: id, sealedToken: z.string() }));
 
 export const taskAssigned = defineEvent("projects/task.assigned", z.object({ taskId: id, orgId: id, assigneeId: id, actorId: id }));

@@ -1,5 +1,6 @@
 import { generateReport } from "@/lib/jobs/functions/generate-report";
 import { importTasks } from "@/lib/jobs/functions/import-tasks";
+import { issuePasswordReset } from "@/lib/jobs/functions/issue-password-reset";
 import { maintainDatabase } from "@/lib/jobs/functions/maintain-database";
 import { notifyTaskAssignee } from "@/lib/jobs/functions/notify-task-assignee";
 import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
@@ -11,6 +12,7 @@ import { sendVerificationEmail } from "@/lib/jobs/functions/send-verification-em
 /** Every background function the app serves (app/api/inngest/route.ts) and the local executor runs. */
 export const jobFunctions = [
   sendVerificationEmail,
+  issuePasswordReset,
   sendPasswordResetEmail,
   sendInvitationEmail,
   notifyTaskAssignee,

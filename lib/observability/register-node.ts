@@ -1,6 +1,7 @@
 import { closeDb, getDbHandle } from "@/lib/db/client";
 import { ensureActivityPartitions, migrateDatabase } from "@/lib/db/migrate";
 import { assertProductionConfig, getEnv } from "@/lib/env";
+import { installClientAddressStamp } from "@/lib/observability/client-address";
 import { logger } from "@/lib/observability/logger";
 import { markShuttingDown } from "@/lib/observability/readiness";
 
@@ -10,6 +11,8 @@ export async function registerNode(): Promise<void> {
   if (env.isBuild) return;
   // Fail fast, naming the missing variable, rather than serving errors later.
   assertProductionConfig(env);
+  // Before the first request is handled: the socket's address, which rate limits count when no proxy is in front.
+  installClientAddressStamp();
 
   if (env.ANATOMY_INSTRUMENTATION === "1") {
     // Request metrics and the access log: Node's HTTP server events, whether or not traces are exported.

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
-import { getEnv } from "@/lib/env";
+import { getEnv, type ClientAddressSource } from "@/lib/env";
+import { resolveClientAddress, UNKNOWN_CLIENT } from "@/lib/observability/client-address";
 import { logger } from "@/lib/observability/logger";
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -22,17 +23,11 @@ export async function getRequestLogger(module: string, bindings: { userId?: stri
 }
 
 /**
- * The client's address, for rate limits: x-forwarded-for read from the right, skipping TRUSTED_PROXY_HOPS - 1 entries
- * added by your own proxies (entries further left were sent by the client and can be anything). Without a proxy,
- * Next.js sets the header to the socket's address; with one hop (the default: Vercel, one load balancer) it is the
- * last entry.
+ * The client's address, for rate limits, from the source the operator declared (TRUSTED_PROXY_HOPS or
+ * CLIENT_IP_SOURCE; lib/observability/client-address.ts explains each). Never a value the client can choose.
  */
-export function clientIpFrom(h: Headers, hops = getEnv().TRUSTED_PROXY_HOPS): string {
-  const entries = (h.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean);
-  return entries[Math.max(0, entries.length - hops)] || h.get("x-real-ip")?.trim() || "unknown";
+export function clientIpFrom(h: Headers, source: ClientAddressSource | undefined = getEnv().clientAddressSource): string {
+  return resolveClientAddress(h, source);
 }
 
 /** clientIpFrom for the current request (server actions, pages). */
@@ -40,6 +35,6 @@ export async function getClientIp(): Promise<string> {
   try {
     return clientIpFrom(await headers());
   } catch {
-    return "unknown";
+    return UNKNOWN_CLIENT;
   }
 }

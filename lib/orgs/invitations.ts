@@ -5,6 +5,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db } from "@/lib/db/client";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
+import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { withTx } from "@/lib/db/transaction";
 import { invitationCreated } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
@@ -41,6 +42,8 @@ export async function createInvitation(
       .where(and(eq(memberships.orgId, orgId), eq(sql`lower(${users.email})`, email)))
       .limit(1);
     if (existingMember) throw new AppError("conflict", `${email} is already a member.`, { email: ["Already a member."] });
+    // The invitation is its email: over the inviter's or the address's mail limit, nothing below is written.
+    await enforceMailLimits("invitation", { senderId: actor.userId, recipient: email });
 
     await tx
       .update(invitations)

@@ -10,6 +10,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { reportRequested } from "@/lib/jobs/events";
+import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { appendToStoredFile, getFileStore } from "@/lib/storage/file-store";
@@ -28,6 +29,8 @@ export const createReportInput = z.object({ orgId: z.uuid({ error: "Invalid id."
 export async function createReport({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, kind } = parseOrThrow(createReportInput, input);
   await requirePermission(actor, orgId, "report:request", db);
+  // The finished report is emailed to the requester.
+  await enforceMailLimits("report-ready", { senderId: actor.userId, recipient: actor.userId });
   return withTx(async (tx) => {
     const [row] = await tx.insert(reports).values({ orgId, kind, requestedById: actor.userId }).returning({ id: reports.id });
     await enqueueEvent(tx, reportRequested, { reportId: row!.id, orgId }, { orgId });

@@ -5,6 +5,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { taskAssigned } from "@/lib/jobs/events";
+import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
@@ -78,6 +79,8 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
     });
     // Someone else's new task: they hear about it by email, from a job (the request does not wait for SMTP).
     if (data.assigneeId && data.assigneeId !== actor.userId) {
+      // Over a mail limit the whole change is refused (the transaction rolls back): nothing half-done.
+      await enforceMailLimits("task-assigned", { senderId: actor.userId, recipient: data.assigneeId });
       await enqueueEvent(tx, taskAssigned, { taskId: task!.id, orgId: data.orgId, assigneeId: data.assigneeId, actorId: actor.userId }, { orgId: data.orgId });
     }
     return task!;
@@ -113,6 +116,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
     });
     // Only a change of assignee notifies (the edit form sends the current assignee with every change).
     if (set.assigneeId && set.assigneeId !== before.assigneeId && set.assigneeId !== actor.userId) {
+      await enforceMailLimits("task-assigned", { senderId: actor.userId, recipient: set.assigneeId });
       await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
     }
     return { id: task.id, projectId: task.projectId };
