@@ -62,6 +62,9 @@ describe("dev mailbox in production", () => {
     expect(isDevMailboxAllowed({ ...embedded, ANATOMY_DEV_MAILBOX: false })).toBe(false);
     expect(() => assertProductionConfig({ ...embedded, ANATOMY_DEV_MAILBOX: false, APP_URL: "https://demo.example.com" })).not.toThrow();
     expect(isDevMailboxAllowed({ ...base, NODE_ENV: "development", isProduction: false, ANATOMY_DEV_MAILBOX: false } as Env)).toBe(true);
+  });
+});
+
 describe("where the client address comes from", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
