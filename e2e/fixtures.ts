@@ -6,10 +6,23 @@ import { test as base, expect, type Page } from "@playwright/test";
  * signs up far more accounts than one address may in an hour. Contexts a test opens itself share the run's address
  * (playwright.config.ts) unless they pass their own.
  */
-export const test = base.extend({
+export const test = base.extend<{ failOnCspViolation: void }>({
   extraHTTPHeaders: async ({}, provide) => {
     await provide({ "x-forwarded-for": `10.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(1, 255)}` });
   },
+  // Every test fails when a page of its browser context breaks the Content-Security-Policy (Chromium reports each
+  // blocked script, style or frame on the console): a CSP that blocks the app's own code must never ship.
+  failOnCspViolation: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      context.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(`${message.page()?.url() ?? ""}: ${message.text()}`);
+      });
+      await use();
+      expect(violations, "CSP violations in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
