@@ -38,11 +38,13 @@ function formActionOrigins(): string[] {
  */
 function policyFor(pathname: string): { policy: string; nonce?: string } {
   const env = getEnv();
-  const base = { isDevelopment: env.NODE_ENV === "development", isHttps: env.APP_URL.startsWith("https:"), formActionOrigins: formActionOrigins() };
-  const pageHashes = staticPages.forPath(pathname);
+  const isDevelopment = env.NODE_ENV === "development";
+  const base = { isDevelopment, isHttps: env.APP_URL.startsWith("https:"), formActionOrigins: formActionOrigins() };
+  // next dev renders every page per request (a build left in .next/ describes other HTML): the nonce covers all.
+  const pageHashes = isDevelopment ? undefined : staticPages.forPath(pathname);
   if (pageHashes) return { policy: contentSecurityPolicy({ ...base, scriptHashes: pageHashes }) };
   const nonce = createNonce();
-  return { policy: contentSecurityPolicy({ ...base, nonce, scriptHashes: staticPages.fallback() }), nonce };
+  return { policy: contentSecurityPolicy({ ...base, nonce, scriptHashes: isDevelopment ? [] : staticPages.fallback() }), nonce };
 }
 
 export async function proxy(request: NextRequest) {
