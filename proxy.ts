@@ -67,12 +67,14 @@ export async function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID, requestId);
   // Only a per-request policy goes on the request: Next takes the nonce from it (and x-nonce is for our own code,
-  // e.g. a <Script nonce> a fork adds).
+  // e.g. a <Script nonce> a fork adds). Whatever the client sent under these names is dropped, never trusted.
+  headers.delete(`${CSP}-report-only`);
   if (nonce) {
     headers.set(CSP, policy);
     headers.set("x-nonce", nonce);
   } else {
     headers.delete(CSP);
+    headers.delete("x-nonce");
   }
   const response = NextResponse.next({ request: { headers } });
   response.headers.set(REQUEST_ID, requestId);
