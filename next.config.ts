@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { getEnv } from "./lib/env";
+import { ASSET_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./lib/security/headers";
 
 const DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024; // lib/env.ts's default
 
@@ -29,7 +31,14 @@ const nextConfig: NextConfig = {
   // the rest of expireTime becomes stale-while-revalidate (a day of serving the old copy while one request refreshes).
   expireTime: 3600 + 86400,
   async headers() {
+    const assetPolicy = [{ key: "Content-Security-Policy", value: ASSET_CONTENT_SECURITY_POLICY }];
     return [
+      // Every response (pages, route handlers, errors, redirects, static assets): lib/security/headers.ts.
+      { source: "/:path*", headers: staticSecurityHeaders({ isProduction: getEnv().isProduction }) },
+      // Pages get their CSP from proxy.ts (it carries a per-request nonce); what the proxy does not see gets this one.
+      { source: "/_next/static/:path*", headers: assetPolicy },
+      { source: "/_next/image", headers: assetPolicy },
+      { source: "/:asset(.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|woff2?))", headers: assetPolicy },
       // Marketing pages: cacheable by browsers and CDNs (Next itself omits `public`).
       ...["/", "/pricing"].map((source) => ({
         source,

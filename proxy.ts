@@ -1,21 +1,22 @@
 import { trace } from "@opentelemetry/api";
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { getAuthSecret } from "@/lib/env";
+import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
+import { getAuthSecret, getEnv, getOAuthProviders } from "@/lib/env";
+import { contentSecurityPolicy, createNonce } from "@/lib/security/headers";
+import { isPublicPath } from "@/lib/security/public-paths";
+import { StaticPageHashes } from "@/lib/security/static-page-hashes";
 
 // Runs before every matched request: stamps a request id (kept from the caller when it looks like one) on the
-// request and the response, and turns signed-out visitors away from the product pages. It only decodes the session
-// JWT — no database. Pages and actions still check the session and the org membership themselves.
+// request and the response, sets the Content-Security-Policy, and turns signed-out visitors away from the product
+// pages. It only decodes the session JWT — no database. Pages and actions still check the session and the org
+// membership themselves. The fixed security headers come from next.config.ts (they also cover static assets, which
+// this proxy does not see).
 
 const REQUEST_ID = "x-request-id";
+const CSP = "content-security-policy";
 
-// Paths anyone may open. Everything else is the product (/app, /<org>/...) and needs a session.
-const PUBLIC_PATHS = new Set(["/", "/pricing", "/sign-in", "/sign-up", "/verify-email", "/forgot-password", "/reset-password"]);
-const PUBLIC_PREFIXES = ["/invite/", "/dev/", "/api/"];
-
-function isPublic(pathname: string): boolean {
-  return PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((prefix) => pathname.startsWith(prefix));
-}
+const staticPages = new StaticPageHashes();
 
 async function hasSession(request: NextRequest): Promise<boolean> {
   // Auth.js names the cookie __Secure-… on https (behind a proxy, as the forwarded protocol says).
@@ -24,27 +25,65 @@ async function hasSession(request: NextRequest): Promise<boolean> {
   return Boolean(token?.sub);
 }
 
+// Where a sign-in form may go: this origin, and the configured OAuth providers (a form posted without JavaScript
+// follows the redirect to their page, which form-action also governs).
+function formActionOrigins(): string[] {
+  const providers = getOAuthProviders();
+  return [providers.github && "https://github.com", providers.google && "https://accounts.google.com"].filter((o): o is string => Boolean(o));
+}
+
+/**
+ * A prerendered page gets the hashes of its inline scripts (it was rendered without a request, so without a nonce);
+ * every other response gets a fresh nonce, which Next reads from the request's CSP header and puts on its scripts.
+ */
+function policyFor(pathname: string): { policy: string; nonce?: string } {
+  const env = getEnv();
+  const isDevelopment = env.NODE_ENV === "development";
+  const base = { isDevelopment, isHttps: env.APP_URL.startsWith("https:"), formActionOrigins: formActionOrigins() };
+  // next dev renders every page per request (a build left in .next/ describes other HTML): the nonce covers all.
+  const pageHashes = isDevelopment ? undefined : staticPages.forPath(pathname);
+  if (pageHashes) return { policy: contentSecurityPolicy({ ...base, scriptHashes: pageHashes }) };
+  const nonce = createNonce();
+  return { policy: contentSecurityPolicy({ ...base, nonce, scriptHashes: isDevelopment ? [] : staticPages.fallback() }), nonce };
+}
+
 export async function proxy(request: NextRequest) {
   const incoming = request.headers.get(REQUEST_ID);
   const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
   // On the proxy's span when traces are exported: finds the trace of a request id from the logs or a bug report.
   trace.getActiveSpan()?.setAttribute("http.request_id", requestId);
+  const { pathname } = request.nextUrl;
+  const { policy, nonce } = policyFor(pathname);
 
-  if (!isPublic(request.nextUrl.pathname) && !(await hasSession(request))) {
+  if (!isPublicPath(pathname, { devMailbox: isDevMailboxEnabled() }) && !(await hasSession(request))) {
     const url = new URL("/sign-in", request.nextUrl.origin);
-    url.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
+    url.searchParams.set("callbackUrl", `${pathname}${request.nextUrl.search}`);
     const response = NextResponse.redirect(url);
     response.headers.set(REQUEST_ID, requestId);
+    response.headers.set(CSP, policy);
     return response;
   }
 
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID, requestId);
+  // Only a per-request policy goes on the request: Next takes the nonce from it (and x-nonce is for our own code,
+  // e.g. a <Script nonce> a fork adds). Whatever the client sent under these names is dropped, never trusted.
+  headers.delete(`${CSP}-report-only`);
+  if (nonce) {
+    headers.set(CSP, policy);
+    headers.set("x-nonce", nonce);
+  } else {
+    headers.delete(CSP);
+    headers.delete("x-nonce");
+  }
   const response = NextResponse.next({ request: { headers } });
   response.headers.set(REQUEST_ID, requestId);
+  response.headers.set(CSP, policy);
   return response;
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|sitemap.xml|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|woff2?)$).*)"],
+  // Static assets skip the proxy (next.config.ts gives them their headers). Prefetches are not skipped: an RSC
+  // navigation to a product page must still be turned away when signed out.
+  matcher: ["/((?!_next/static|_next/image|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|woff2?)$).*)"],
 };

@@ -3,7 +3,21 @@ import { test as base, expect, type Page } from "@playwright/test";
 
 // Every test comes from one client address (the server counts the socket's peer, TRUSTED_PROXY_HOPS=0): the run
 // raises the per-address limits with RATE_LIMIT_MULTIPLIER (playwright.config.ts), and tests use accounts of their own.
-export const test = base.extend({});
+export const test = base.extend<{ failOnCspViolation: void }>({
+  // Every test fails when a page of its browser context breaks the Content-Security-Policy (Chromium reports each
+  // blocked script, style or frame on the console): a CSP that blocks the app's own code must never ship.
+  failOnCspViolation: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      context.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(`${message.page()?.url() ?? ""}: ${message.text()}`);
+      });
+      await use();
+      expect(violations, "CSP violations in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export { expect };
 

@@ -2,7 +2,8 @@ import "server-only";
 import { createTransport, type Transporter } from "nodemailer";
 import { mailMessages } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { getEnv, isDevMailboxAllowed } from "@/lib/env";
+import { getEnv } from "@/lib/env";
+import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
 import { logger } from "@/lib/observability/logger";
 
 const log = logger.child({ module: "email" });
@@ -10,16 +11,6 @@ const log = logger.child({ module: "email" });
 export type EmailMessage = { to: string; subject: string; text: string; html: string };
 
 let smtp: Transporter | undefined;
-
-/**
- * Whether mail is kept in the dev mailbox (/dev/mailbox) instead of being sent: without SMTP, in development and
- * tests, or in a production build run embedded on this machine that asks for it (isDevMailboxAllowed: the page is
- * readable by anyone who reaches the server).
- */
-export function isDevMailboxEnabled(): boolean {
-  const env = getEnv();
-  return !env.SMTP_URL && isDevMailboxAllowed(env);
-}
 
 /**
  * Sends through SMTP when SMTP_URL is set; in embedded mode without SMTP the message lands in the dev mailbox.

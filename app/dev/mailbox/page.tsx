@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { Fragment } from "react";
 import { Logo } from "@/components/logo";
 import { EmptyState } from "@/components/ui/empty-state";
-import { isDevMailboxEnabled } from "@/lib/email/send-email";
+import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
 import { listMailbox } from "@/lib/email/list-mailbox";
 
 export const metadata: Metadata = { title: "Dev mailbox", robots: { index: false } };
