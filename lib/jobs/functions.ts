@@ -2,6 +2,7 @@ import { generateReport } from "@/lib/jobs/functions/generate-report";
 import { importTasks } from "@/lib/jobs/functions/import-tasks";
 import { maintainDatabase } from "@/lib/jobs/functions/maintain-database";
 import { notifyTaskAssignee } from "@/lib/jobs/functions/notify-task-assignee";
+import { purgeDeletedOrganizations } from "@/lib/jobs/functions/purge-deleted-organizations";
 import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
 import { redispatchOutbox } from "@/lib/jobs/functions/redispatch-outbox";
 import { sendInvitationEmail } from "@/lib/jobs/functions/send-invitation-email";
@@ -18,5 +19,6 @@ export const jobFunctions = [
   generateReport,
   redispatchOutbox,
   maintainDatabase,
+  purgeDeletedOrganizations,
   recordJobFailure,
 ];

@@ -6,6 +6,7 @@ import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { taskAssigned } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
+import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
@@ -16,6 +17,8 @@ import {
   updateTaskInput,
   type TaskStatus,
 } from "@/lib/projects/schemas";
+
+const ASSIGNING_OTHERS = "assigning tasks to others (they are told by email)";
 
 async function requireAssignableMember(tx: Db | Tx, orgId: string, assigneeId: string | null | undefined) {
   if (!assigneeId) return;
@@ -77,7 +80,9 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
       data: { title: data.title, projectId: data.projectId },
     });
     // Someone else's new task: they hear about it by email, from a job (the request does not wait for SMTP).
+    // Only a verified account may make the app mail someone else; the whole change is refused, not half done.
     if (data.assigneeId && data.assigneeId !== actor.userId) {
+      await requireVerifiedEmail(actor, ASSIGNING_OTHERS, tx);
       await enqueueEvent(tx, taskAssigned, { taskId: task!.id, orgId: data.orgId, assigneeId: data.assigneeId, actorId: actor.userId }, { orgId: data.orgId });
     }
     return task!;
@@ -113,6 +118,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
     });
     // Only a change of assignee notifies (the edit form sends the current assignee with every change).
     if (set.assigneeId && set.assigneeId !== before.assigneeId && set.assigneeId !== actor.userId) {
+      await requireVerifiedEmail(actor, ASSIGNING_OTHERS, tx);
       await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
     }
   }, db);
