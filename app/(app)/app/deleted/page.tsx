@@ -36,6 +36,9 @@ export default async function DeletedOrganizationsPage() {
                     <p className="text-sm text-zinc-600">
                       Erased on <time dateTime={org.purgeAfter.toISOString()}>{formatDate.format(org.purgeAfter)} UTC</time>
                     </p>
+                    <p className="text-xs text-zinc-500">
+                      Deleted on <time dateTime={org.deletedAt.toISOString()}>{formatDate.format(org.deletedAt)} UTC</time>
+                    </p>
                   </div>
                   <RestoreOrganizationForm orgId={org.id} name={org.name} />
                 </li>
