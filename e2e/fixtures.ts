@@ -52,3 +52,10 @@ export async function linkFromMailbox(page: Page, to: string, subject: string | 
   expect(href).toBeTruthy();
   return href!;
 }
+
+/** Proves the address through the verification link in the dev mailbox (needed before inviting or assigning others). */
+export async function verifyEmail(page: Page, email: string) {
+  await page.goto(await linkFromMailbox(page, email, "Verify your email"));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(page).not.toHaveURL(/\/verify-email/);
+}

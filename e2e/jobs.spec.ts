@@ -1,16 +1,21 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { expect, test, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, signUp, uniqueEmail, verifyEmail } from "./fixtures";
 
 // Background jobs, end to end: the in-process executor sends the verification email, imports a CSV in chunks and
 // builds CSV reports; the Data page shows their progress and results.
 
-/** Signs up from /sign-up; returns the new organization's path (where sign-up lands). */
-async function signUpOwner(page: Page, name: string, email: string): Promise<string> {
+/**
+ * Signs up from /sign-up; returns the new organization's path (where sign-up lands). `verified` also proves the
+ * address: mail to the owner (a report is ready) and invitations from them need one.
+ */
+async function signUpOwner(page: Page, name: string, email: string, { verified = false } = {}): Promise<string> {
   await page.goto("/sign-up");
   await signUp(page, { name, email });
   await expect(page.getByRole("heading", { level: 1, name: `${name}'s workspace` })).toBeVisible();
-  return new URL(page.url()).pathname;
+  const orgPath = new URL(page.url()).pathname;
+  if (verified) await verifyEmail(page, email);
+  return orgPath;
 }
 
 /** The dev-mailbox message to `to` with this subject, reloading until the job has sent it. */
@@ -153,7 +158,7 @@ test("import a CSV of 1,000 tasks and watch it complete", async ({ page }) => {
 
 test("request a report and download it", async ({ page }) => {
   const email = uniqueEmail("reporter");
-  const orgPath = await signUpOwner(page, "Rita Reporter", email);
+  const orgPath = await signUpOwner(page, "Rita Reporter", email, { verified: true });
   await createProject(page, orgPath, "Reported");
   await page.getByRole("link", { name: "Reported" }).click();
   const titles = ["First task", 'Write "the" plan, v2', "Third task"];
@@ -187,7 +192,7 @@ test("request a report and download it", async ({ page }) => {
 
 test("a member cannot import but can request a report", async ({ page, browser }) => {
   const memberEmail = uniqueEmail("member");
-  const orgPath = await signUpOwner(page, "Owen Owner", uniqueEmail("owner"));
+  const orgPath = await signUpOwner(page, "Owen Owner", uniqueEmail("owner"), { verified: true });
   await page.goto(`${orgPath}/members`);
   await page.getByLabel("Email address").fill(memberEmail);
   await page.getByLabel("Role").selectOption("member");

@@ -1,5 +1,5 @@
 import { type Page } from "@playwright/test";
-import { expect, test, PASSWORD, linkFromMailbox, login, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, PASSWORD, linkFromMailbox, login, signUp, uniqueEmail, verifyEmail } from "./fixtures";
 
 // The cached hot path must never serve yesterday's answer: a role change made in one browser shows on the member's next
 // page load in another, "sign out of all devices" ends every session, and rate limits stop password guessing.
@@ -14,9 +14,11 @@ async function changeRole(page: Page, role: string) {
 test("a role change made by the owner shows on the member's next page load", async ({ page, browser }) => {
   const memberEmail = uniqueEmail("promoted");
   await page.goto("/sign-up");
-  await signUp(page, { name: "Owen Owner", email: uniqueEmail("owner") });
+  const ownerEmail = uniqueEmail("owner");
+  await signUp(page, { name: "Owen Owner", email: ownerEmail });
   await expect(page.getByRole("heading", { level: 1, name: "Owen Owner's workspace" })).toBeVisible();
   const orgPath = new URL(page.url()).pathname;
+  await verifyEmail(page, ownerEmail);
   await page.goto(`${orgPath}/members`);
   await page.getByLabel("Email address").fill(memberEmail);
   await page.getByRole("button", { name: "Send invitation" }).click();

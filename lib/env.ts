@@ -85,6 +85,8 @@ const schema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   // Days of activity kept; older monthly partitions are detached and dropped by the maintenance job. 0 keeps all.
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).default(400),
+  // Days a deleted organization can be restored by its owner before the purge job erases it.
+  ORG_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   // 0 turns metrics and tracing off (the instrumentation-overhead benchmark compares both).
   ANATOMY_INSTRUMENTATION: z.enum(["0", "1"]).default("1"),
   // Seconds /api/ready answers 503 after SIGTERM before the process exits, so load balancers drain it first.

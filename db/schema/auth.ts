@@ -97,3 +97,19 @@ export const userTokens = pgTable(
     index("user_tokens_expires_at_idx").on(t.expiresAt),
   ],
 );
+
+// Sessions ended by "sign out" (lib/auth/revoked-sessions.ts). A session is a JWT, so signing out can only clear this
+// browser's cookie; a copy of the token stays valid until it expires unless its session id is refused. A row lives
+// until the session's absolute expiry (no token with that id can be valid afterwards); the maintenance job prunes it.
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("revoked_sessions_user_id_idx").on(t.userId), index("revoked_sessions_expires_at_idx").on(t.expiresAt)],
+);

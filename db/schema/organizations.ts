@@ -11,10 +11,18 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     slug: text("slug").notNull(),
     plan: text("plan").notNull().default("free"),
+    // Soft deletion (lib/orgs/delete-organization.ts): a deleted org is hidden from every member at once, can be
+    // restored by its owner until purge_after, and is purged by the maintenance job after that.
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    purgeAfter: timestamp("purge_after", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("organizations_slug_idx").on(t.slug)],
+  (t) => [
+    uniqueIndex("organizations_slug_idx").on(t.slug),
+    // Serves the purge job's "deleted and past the grace period" scan; partial, so live orgs cost it nothing.
+    index("organizations_purge_after_idx").on(t.purgeAfter).where(sql`${t.deletedAt} is not null`),
+  ],
 );
 
 export const memberships = pgTable(

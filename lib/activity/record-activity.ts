@@ -8,6 +8,8 @@ import { afterCommit } from "@/lib/db/transaction";
 export type ActivityType =
   | "org.created"
   | "org.updated"
+  | "org.deleted"
+  | "org.restored"
   | "member.joined"
   | "member.role_changed"
   | "member.removed"

@@ -7,7 +7,10 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { authBaseConfig } from "@/lib/auth/auth-config";
+import { signOutEverywhere } from "@/lib/auth/account";
 import { authenticateWithinLimits } from "@/lib/auth/authenticate-within-limits";
+import { revokeSession } from "@/lib/auth/revoked-sessions";
+import { readSessionClaims } from "@/lib/auth/session-id";
 import { getDb } from "@/lib/db/client";
 import { getAuthSecret, getOAuthProviders } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
@@ -54,6 +57,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       verificationTokensTable: verificationTokens,
     }),
     events: {
+      // Every sign-out (the server action and POST /api/auth/signout) ends the session server-side, so a copy of the
+      // cookie is refused from then on; the user's other sessions stay. A token from before session ids existed can
+      // only be ended with all the others.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        const userId = token?.sub;
+        if (!userId) return;
+        const claims = readSessionClaims(token as { sid?: unknown; sidExp?: unknown });
+        try {
+          if (claims) await revokeSession({ userId, claims });
+          else await signOutEverywhere({ userId });
+        } catch (error) {
+          // The cookie is cleared all the same; the copy stays valid, so this must be seen.
+          log.error({ err: error, userId }, "could not revoke the session being signed out");
+        }
+      },
       // A user created through OAuth gets a first organization, as a password sign-up does.
       async createUser({ user }) {
         if (!user.id) return;

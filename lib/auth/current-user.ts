@@ -4,6 +4,8 @@ import { cache } from "react";
 import { auth } from "@/lib/auth/auth";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { isSessionRevoked } from "@/lib/auth/revoked-sessions";
+import { isSessionExpired, readSessionClaims } from "@/lib/auth/session-id";
 import { isSessionCurrent } from "@/lib/auth/session-version";
 import { getSessionUser } from "@/lib/auth/user-cache";
 
@@ -20,9 +22,12 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  const user = await getSessionUser(userId);
-  // A deleted user, or a token from before a password change/reset or "sign out everywhere", is signed out.
-  if (!user || !isSessionCurrent((session as { sessionVersion?: unknown }).sessionVersion, user.sessionVersion)) return null;
+  const claims = readSessionClaims(session as { sid?: unknown; sidExp?: unknown });
+  if (isSessionExpired(claims)) return null;
+  // Both from the cache, in parallel: the user row and whether this session was signed out.
+  const [user, isRevoked] = await Promise.all([getSessionUser(userId), claims ? isSessionRevoked(userId, claims.sid) : false]);
+  // A deleted user, a signed-out session, or a token from before a password change/reset or "sign out everywhere".
+  if (!user || isRevoked || !isSessionCurrent((session as { sessionVersion?: unknown }).sessionVersion, user.sessionVersion)) return null;
   const { sessionVersion: _version, ...current } = user;
   // Operators can be named in PLATFORM_ADMIN_EMAILS (bootstrap, no SQL needed) as well as flagged in the database.
   // Only once the address is verified, or whoever signs up first with that email would become an operator.

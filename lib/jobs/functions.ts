@@ -3,6 +3,7 @@ import { importTasks } from "@/lib/jobs/functions/import-tasks";
 import { issuePasswordReset } from "@/lib/jobs/functions/issue-password-reset";
 import { maintainDatabase } from "@/lib/jobs/functions/maintain-database";
 import { notifyTaskAssignee } from "@/lib/jobs/functions/notify-task-assignee";
+import { purgeDeletedOrganizations } from "@/lib/jobs/functions/purge-deleted-organizations";
 import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
 import { redispatchOutbox } from "@/lib/jobs/functions/redispatch-outbox";
 import { sendInvitationEmail } from "@/lib/jobs/functions/send-invitation-email";
@@ -20,5 +21,6 @@ export const jobFunctions = [
   generateReport,
   redispatchOutbox,
   maintainDatabase,
+  purgeDeletedOrganizations,
   recordJobFailure,
 ];

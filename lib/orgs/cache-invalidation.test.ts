@@ -16,7 +16,7 @@ import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organi
 import { listMembers } from "@/lib/orgs/members";
 import { createProject, getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
-import { addMember, createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, unique, uniqueEmail } from "@/lib/testing/factories";
+import { addMember, createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, setUserPassword, unique, uniqueEmail } from "@/lib/testing/factories";
 
 // The hot path (session user, memberships) and the dashboard aggregates are served from the cache. Each test warms an
 // entry, proves the warm read costs no query, makes a change through the service a user would, and checks that the very
@@ -113,7 +113,8 @@ describe("membership cache", () => {
     expect(await findOrgForMember(member.id, slug)).toMatchObject({ org: { name: "Renamed Inc", slug } });
 
     await warm(() => listUserOrganizations(member.id));
-    await deleteOrganization({ actor: { userId: owner.id }, input: { orgId: org.id, confirmSlug: slug } });
+    await setUserPassword(owner.id, "owner-password-1");
+    await deleteOrganization({ actor: { userId: owner.id }, input: { orgId: org.id, password: "owner-password-1" } });
     expect(await listUserOrganizations(member.id)).toEqual([]);
     expect(await listUserOrganizations(owner.id)).toEqual([]);
   });

@@ -17,6 +17,7 @@ import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/ta
 import {
   createInvitationFor,
   createOrgWithRoles,
+  setUserPassword,
   createProjectFor,
   createTaskFor,
   createUser,
@@ -29,8 +30,12 @@ import {
 
 type Tenants = Awaited<ReturnType<typeof setUpTenants>>;
 
+// A's owner knows their own password: deleting B must fail on authorization, not on re-authentication.
+const OWNER_PASSWORD = "owner-password-1";
+
 async function setUpTenants() {
   const a = await createOrgWithRoles();
+  await setUserPassword(a.owner.id, OWNER_PASSWORD);
   const b = await createOrgWithRoles();
   const projectA = await createProjectFor(a.org.id, a.owner.id);
   const taskA = await createTaskFor(a.org.id, projectA.id, a.owner.id);
@@ -65,7 +70,7 @@ const attacksOnOrgB: Attack[] = [
   ["listOpenInvitations", (t, actor) => listOpenInvitations({ actor, orgId: t.b.org.id })],
   ["revokeInvitation", (t, actor) => revokeInvitation({ actor, input: { orgId: t.b.org.id, invitationId: t.invitationB.id } })],
   ["updateOrganization", (t, actor) => updateOrganization({ actor, input: { orgId: t.b.org.id, name: "Pwned", slug: `pwned-${t.b.org.slug}` } })],
-  ["deleteOrganization", (t, actor) => deleteOrganization({ actor, input: { orgId: t.b.org.id, confirmSlug: t.b.org.slug } })],
+  ["deleteOrganization", (t, actor) => deleteOrganization({ actor, input: { orgId: t.b.org.id, password: OWNER_PASSWORD } })],
   ["listRecentActivity", (t, actor) => listRecentActivity({ actor, orgId: t.b.org.id })],
 ];
 

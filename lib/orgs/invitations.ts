@@ -10,6 +10,7 @@ import { withTx } from "@/lib/db/transaction";
 import { invitationCreated } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
+import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
@@ -31,6 +32,8 @@ export async function createInvitation(
   if (!canManageRole(actorRole, undefined, role)) {
     throw new AppError("forbidden", "Only an owner can invite another owner.");
   }
+  // An invitation mails someone else, with text the org chose: only from a proven address (pre-account hijack).
+  await requireVerifiedEmail(actor, "inviting anyone", db);
   // Each invitation sends mail to an address the org chose: cap it per org, so an account cannot be used to spam.
   await enforceRateLimit("invitations", orgId);
   const { token, tokenHash } = generateToken();
@@ -155,20 +158,22 @@ export async function getInvitationByToken(token: string, now = new Date(), db: 
       revokedAt: invitations.revokedAt,
       orgName: organizations.name,
       orgSlug: organizations.slug,
+      orgDeletedAt: organizations.deletedAt,
     })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(eq(invitations.tokenHash, hashToken(token)))
     .limit(1);
   if (!row) return null;
+  const { orgDeletedAt, ...invitation } = row;
   const status: InvitationStatus = row.acceptedAt
     ? "accepted"
-    : row.revokedAt
+    : row.revokedAt || orgDeletedAt
       ? "revoked"
       : row.expiresAt <= now
         ? "expired"
         : "open";
-  return { ...row, status };
+  return { ...invitation, status };
 }
 
 /** Accepts an invitation for the signed-in user, whose email must be the invited one. Single use. */
@@ -199,7 +204,11 @@ export async function acceptInvitation(
       );
     }
 
-    const [org] = await tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, invitation.orgId));
+    const [org] = await tx
+      .select({ slug: organizations.slug })
+      .from(organizations)
+      .where(and(eq(organizations.id, invitation.orgId), isNull(organizations.deletedAt)));
+    if (!org) throw new AppError("gone", "This organization was deleted.");
     const inserted = await tx
       .insert(memberships)
       .values({ orgId: invitation.orgId, userId: actor.userId, role: invitation.role })

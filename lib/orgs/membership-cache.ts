@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { cache } from "react";
 import { memberships, organizations } from "@/db/schema";
 import { defineCache, invalidateCacheTags } from "@/lib/cache/define-cache";
@@ -11,7 +11,7 @@ export type UserMembership = { orgId: string; name: string; slug: string; plan: 
 
 // Every page under /[org] needs the user's role and the org's name, slug and plan, and the org switcher needs the list:
 // one cached entry per user answers all three. Invalidated for the user on joining, leaving or a role change, and for
-// every member when the org is renamed, re-slugged, re-planned or deleted.
+// every member when the org is renamed, re-slugged, re-planned, deleted or restored.
 const userMemberships = defineCache<UserMembership[]>({
   name: "user-memberships",
   ttlSeconds: 600,
@@ -41,7 +41,8 @@ export async function loadUserMemberships(userId: string, db: Db = getDb()): Pro
     })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
+    // An organization scheduled for deletion is gone for every member at once (lib/orgs/update-organization.ts).
+    .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)))
     .orderBy(asc(memberships.createdAt));
 }
 

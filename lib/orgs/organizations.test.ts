@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { memberships } from "@/db/schema";
-import { getDb } from "@/lib/db/client";
+import { describe, expect, it, vi } from "vitest";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { findOrgForMember, listUserOrganizations } from "@/lib/orgs/get-org-context";
-import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { resetEnvForTests } from "@/lib/env";
+import { acceptInvitation, getInvitationByToken } from "@/lib/orgs/invitations";
+import { deleteOrganization, listDeletedOrganizations, restoreOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import {
   activityOf,
   addMember,
@@ -15,10 +14,11 @@ import {
   createProjectFor,
   createTaskFor,
   createUser,
-  getInvitationRow,
   getOrgRow,
   getProjectRow,
-  getTaskRow,
+  isMember,
+  setUserPassword,
+  snapshotOrg,
   unique,
 } from "@/lib/testing/factories";
 
@@ -132,34 +132,134 @@ describe("updateOrganization", () => {
 });
 
 describe("deleteOrganization", () => {
-  it("requires the slug typed to confirm", async () => {
-    const { org, actors } = await createOrgWithRoles();
-    await expect(
-      deleteOrganization({ actor: actors.owner, input: { orgId: org.id, confirmSlug: "wrong-slug" } }),
-    ).rejects.toMatchObject({ code: "invalid_input", fieldErrors: { confirmSlug: expect.any(Array) } });
-    expect(await getOrgRow(org.id)).toBeDefined();
+  const PASSWORD = "owner-password-1";
+
+  async function deletableOrg() {
+    const world = await createOrgWithRoles();
+    await setUserPassword(world.owner.id, PASSWORD);
+    const project = await createProjectFor(world.org.id, world.owner.id);
+    await createTaskFor(world.org.id, project.id, world.owner.id);
+    return { ...world, project };
+  }
+
+  it.each([
+    ["no password", {}],
+    ["an empty password", { password: "" }],
+    ["a wrong password", { password: "not-the-password" }],
+  ])("refuses %s with a field error and changes nothing", async (_case, extra) => {
+    const { org, actors } = await deletableOrg();
+    const before = await snapshotOrg(org.id);
+    await expect(deleteOrganization({ actor: actors.owner, input: { orgId: org.id, ...extra } })).rejects.toMatchObject({
+      code: "invalid_input",
+      fieldErrors: { password: expect.any(Array) },
+    });
+    expect(await snapshotOrg(org.id)).toEqual(before);
   });
 
-  it("deletes the org and everything it owns, and nothing else", async () => {
-    const { org, owner, member, actors } = await createOrgWithRoles();
-    const project = await createProjectFor(org.id, owner.id);
-    const task = await createTaskFor(org.id, project.id, owner.id);
-    const invitation = await createInvitationFor(org.id, owner.id);
+  it("counts wrong passwords against the account's sign-in limit", async () => {
+    const { org, actors } = await deletableOrg();
+    for (let i = 0; i < 10; i++) {
+      await expect(deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: `guess-${i}` } })).rejects.toMatchObject({ code: "invalid_input" });
+    }
+    // The right password no longer helps within the window: guessing through this form is as slow as signing in.
+    await expect(deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: PASSWORD } })).rejects.toMatchObject({ code: "rate_limited" });
+    expect((await getOrgRow(org.id))?.deletedAt).toBeNull();
+  });
+
+  it("with the owner's password, hides the org from every member at once and keeps its data for the grace period", async () => {
+    const { org, owner, member, actors, project } = await deletableOrg();
     const survivor = await createOrgWithRoles();
     await addMember(survivor.org.id, member.id, "member");
-    const survivorProject = await createProjectFor(survivor.org.id, survivor.owner.id);
+    await listUserOrganizations(member.id); // warm the cache the next reads would hit
+    const now = new Date();
 
-    await deleteOrganization({ actor: actors.owner, input: { orgId: org.id, confirmSlug: ` ${org.slug.toUpperCase()} ` } });
+    const { purgeAfter } = await deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: PASSWORD }, now });
 
-    expect(await getOrgRow(org.id)).toBeUndefined();
-    expect(await getProjectRow(project.id)).toBeUndefined();
-    expect(await getTaskRow(task.id)).toBeUndefined();
-    expect(await getInvitationRow(invitation.id)).toBeUndefined();
-    expect(await activityOf(org.id)).toEqual([]);
-    expect(await getDb().select().from(memberships).where(eq(memberships.orgId, org.id))).toEqual([]);
-    // The people stay, as do their other orgs.
+    expect(purgeAfter.getTime()).toBe(now.getTime() + 14 * 24 * 3600 * 1000);
     expect(await listUserOrganizations(member.id)).toEqual([expect.objectContaining({ id: survivor.org.id })]);
-    expect(await getProjectRow(survivorProject.id)).toBeDefined();
+    expect(await listUserOrganizations(owner.id)).toEqual([]);
+    expect(await findOrgForMember(member.id, org.slug)).toBeNull();
+    // Writes are refused too (they read the membership from the database, not the cache).
+    await expect(createProjectFor(org.id, owner.id)).rejects.toMatchObject({ code: "not_found" });
+    await expect(updateOrganization({ actor: actors.owner, input: { orgId: org.id, name: "Back", slug: org.slug } })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    // Nothing is erased yet, and the owner sees it on the undo page.
+    expect(await getProjectRow(project.id)).toBeDefined();
+    expect(await listDeletedOrganizations({ actor: actors.owner })).toEqual([expect.objectContaining({ id: org.id, purgeAfter })]);
+    expect(await listDeletedOrganizations({ actor: { userId: member.id } })).toEqual([]);
+    // A second delete finds nothing to delete.
+    await expect(deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: PASSWORD } })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("the grace period follows ORG_DELETION_GRACE_DAYS", async () => {
+    vi.stubEnv("ORG_DELETION_GRACE_DAYS", "3");
+    resetEnvForTests();
+    try {
+      const { org, actors } = await deletableOrg();
+      const now = new Date();
+      const { purgeAfter } = await deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: PASSWORD }, now });
+      expect(purgeAfter.getTime()).toBe(now.getTime() + 3 * 24 * 3600 * 1000);
+    } finally {
+      vi.unstubAllEnvs();
+      resetEnvForTests();
+    }
+  });
+
+  it("an invitation to a deleted org can no longer be accepted", async () => {
+    const { org, actors, owner } = await deletableOrg();
+    const invitee = await createUser();
+    const { token } = await createInvitationFor(org.id, owner.id, invitee.email);
+    await deleteOrganization({ actor: actors.owner, input: { orgId: org.id, password: PASSWORD } });
+    expect((await getInvitationByToken(token))?.status).toBe("revoked");
+    await expect(acceptInvitation({ actor: { userId: invitee.id }, token })).rejects.toMatchObject({ code: "gone" });
+    expect(await isMember(org.id, invitee.id)).toBe(false);
+  });
+});
+
+describe("restoreOrganization", () => {
+  const PASSWORD = "owner-password-1";
+
+  async function deletedOrg(now = new Date()) {
+    const world = await createOrgWithRoles();
+    await setUserPassword(world.owner.id, PASSWORD);
+    const project = await createProjectFor(world.org.id, world.owner.id);
+    await deleteOrganization({ actor: world.actors.owner, input: { orgId: world.org.id, password: PASSWORD }, now });
+    return { ...world, project };
+  }
+
+  it("the owner's undo within the grace period gives every member the org back, data intact", async () => {
+    const { org, member, actors, project } = await deletedOrg();
+    expect(await listUserOrganizations(member.id)).toEqual([]);
+
+    expect(await restoreOrganization({ actor: actors.owner, input: { orgId: org.id } })).toEqual({ slug: org.slug });
+
+    expect(await listUserOrganizations(member.id)).toEqual([expect.objectContaining({ id: org.id })]);
+    expect(await getProjectRow(project.id)).toBeDefined();
+    expect(await getOrgRow(org.id)).toMatchObject({ deletedAt: null, purgeAfter: null });
+    expect(await listDeletedOrganizations({ actor: actors.owner })).toEqual([]);
+    expect((await activityOf(org.id)).map((e) => e.type)).toEqual(expect.arrayContaining(["org.deleted", "org.restored"]));
+  });
+
+  it("admins and members cannot undo it, and nothing changes", async () => {
+    const { org, actors } = await deletedOrg();
+    for (const actor of [actors.admin, actors.member]) {
+      await expect(restoreOrganization({ actor, input: { orgId: org.id } })).rejects.toMatchObject({ code: "forbidden" });
+    }
+    const outsider = await createUser();
+    await expect(restoreOrganization({ actor: { userId: outsider.id }, input: { orgId: org.id } })).rejects.toMatchObject({ code: "not_found" });
+    expect((await getOrgRow(org.id))?.deletedAt).not.toBeNull();
+  });
+
+  it("after the grace period it is refused: the purge may have begun", async () => {
+    const { org, actors } = await deletedOrg(new Date(Date.now() - 15 * 24 * 3600 * 1000));
+    await expect(restoreOrganization({ actor: actors.owner, input: { orgId: org.id } })).rejects.toMatchObject({ code: "gone" });
+    expect((await getOrgRow(org.id))?.deletedAt).not.toBeNull();
+  });
+
+  it("a live organization has nothing to restore", async () => {
+    const { org, actors } = await createOrgWithRoles();
+    await expect(restoreOrganization({ actor: actors.owner, input: { orgId: org.id } })).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

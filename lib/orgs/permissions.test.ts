@@ -23,6 +23,7 @@ import {
   getProjectRow,
   getTaskRow,
   isMember,
+  setUserPassword,
   unique,
   uniqueEmail,
 } from "@/lib/testing/factories";
@@ -384,10 +385,13 @@ const serviceCases: ServiceCase[] = [
   {
     action: "delete the organization",
     allowed: { owner: O, admin: X, member: X },
-    arrange: async ({ org }) => ({
-      act: (actor) => deleteOrganization({ actor, input: { orgId: org.id, confirmSlug: org.slug } }),
-      tookEffect: async () => (await getOrgRow(org.id)) === undefined,
-    }),
+    arrange: async ({ org, owner }) => {
+      await setUserPassword(owner.id, "owner-password-1");
+      return {
+        act: (actor) => deleteOrganization({ actor, input: { orgId: org.id, password: "owner-password-1" } }),
+        tookEffect: async () => Boolean((await getOrgRow(org.id))?.deletedAt),
+      };
+    },
   },
 ];
 

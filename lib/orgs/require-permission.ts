@@ -1,6 +1,6 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { memberships } from "@/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { memberships, organizations } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getUserMemberships } from "@/lib/orgs/membership-cache";
@@ -10,13 +10,15 @@ export type Actor = { userId: string };
 
 /**
  * The actor's role in the org, read from the database (inside a write's transaction it sees that transaction's locks),
- * or a not_found AppError when they are not a member (existence is not revealed). Writes authorize with this.
+ * or a not_found AppError when they are not a member (existence is not revealed) or the org is scheduled for deletion.
+ * Writes authorize with this.
  */
 export async function requireMembership(actor: Actor, orgId: string, db: Db = getDb()): Promise<Role> {
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.userId)))
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.userId), isNull(organizations.deletedAt)))
     .limit(1);
   if (!membership) throw new AppError("not_found", "Organization not found.");
   return membership.role;

@@ -28,7 +28,11 @@ export const roleSchema = z.enum(roles, { error: "Choose a role." });
 
 export const createOrganizationInput = z.object({ name: orgNameSchema });
 export const updateOrganizationInput = z.object({ orgId: uuidSchema, name: orgNameSchema, slug: slugSchema });
-export const deleteOrganizationInput = z.object({ orgId: uuidSchema, confirmSlug: z.string().trim() });
+export const deleteOrganizationInput = z.object({
+  orgId: uuidSchema,
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, "Enter your password."),
+});
+export const restoreOrganizationInput = z.object({ orgId: uuidSchema });
 export const changeMemberRoleInput = z.object({ orgId: uuidSchema, userId: uuidSchema, role: roleSchema });
 export const removeMemberInput = z.object({ orgId: uuidSchema, userId: uuidSchema });
 export const createInvitationInput = z.object({

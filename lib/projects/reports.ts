@@ -162,7 +162,7 @@ export async function appendReportPage(reportId: string, page: number, db: Db = 
   }, db);
 }
 
-/** Job step: marks the report completed; returns who asked for it, for the email. */
+/** Job step: marks the report completed; returns who asked for it, for the email (null unless their address is verified). */
 export async function finishReport(reportId: string, db: Db = getDb()) {
   const [row] = await db
     .update(reports)
@@ -172,12 +172,14 @@ export async function finishReport(reportId: string, db: Db = getDb()) {
   if (!row) throw new NonRetriableError(`Report ${reportId} not found.`);
   const [who] = row.requestedById
     ? await db
-        .select({ email: users.email, name: users.name, orgSlug: organizations.slug, orgName: organizations.name })
+        .select({ email: users.email, name: users.name, orgSlug: organizations.slug, orgName: organizations.name, emailVerified: users.emailVerified })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, row.orgId))
         .where(eq(users.id, row.requestedById))
     : [];
-  return { ...row, requester: who ?? null };
+  // Mail goes only to proven addresses: an unverified requester finds the report on the data page instead.
+  const requester = who?.emailVerified ? { email: who.email, name: who.name, orgSlug: who.orgSlug, orgName: who.orgName } : null;
+  return { ...row, requester };
 }
 
 export async function failReport(reportId: string, reason: string, db: Db = getDb()) {

@@ -7,6 +7,7 @@ import { withTx } from "@/lib/db/transaction";
 import { taskAssigned } from "@/lib/jobs/events";
 import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { enqueueEvent } from "@/lib/jobs/outbox";
+import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
@@ -17,6 +18,8 @@ import {
   updateTaskInput,
   type TaskStatus,
 } from "@/lib/projects/schemas";
+
+const ASSIGNING_OTHERS = "assigning tasks to others (they are told by email)";
 
 async function requireAssignableMember(tx: Db | Tx, orgId: string, assigneeId: string | null | undefined) {
   if (!assigneeId) return;
@@ -78,8 +81,10 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
       data: { title: data.title, projectId: data.projectId },
     });
     // Someone else's new task: they hear about it by email, from a job (the request does not wait for SMTP).
+    // Only a verified account may make the app mail someone else; the whole change is refused, not half done.
     if (data.assigneeId && data.assigneeId !== actor.userId) {
-      // Over a mail limit the whole change is refused (the transaction rolls back): nothing half-done.
+      // Over a mail limit the whole change is refused too (the transaction rolls back).
+      await requireVerifiedEmail(actor, ASSIGNING_OTHERS, tx);
       await enforceMailLimits("task-assigned", { senderId: actor.userId, recipient: data.assigneeId });
       await enqueueEvent(tx, taskAssigned, { taskId: task!.id, orgId: data.orgId, assigneeId: data.assigneeId, actorId: actor.userId }, { orgId: data.orgId });
     }
@@ -116,6 +121,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
     });
     // Only a change of assignee notifies (the edit form sends the current assignee with every change).
     if (set.assigneeId && set.assigneeId !== before.assigneeId && set.assigneeId !== actor.userId) {
+      await requireVerifiedEmail(actor, ASSIGNING_OTHERS, tx);
       await enforceMailLimits("task-assigned", { senderId: actor.userId, recipient: set.assigneeId });
       await enqueueEvent(tx, taskAssigned, { taskId, orgId, assigneeId: set.assigneeId, actorId: actor.userId }, { orgId });
     }

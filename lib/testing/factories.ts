@@ -29,6 +29,11 @@ export async function createUserWithPassword(password: string, overrides: Partia
   return createUser({ passwordHash: await hashPassword(password), ...overrides });
 }
 
+/** Gives an existing user (a factory owner, say) a password, for services that re-authenticate. */
+export async function setUserPassword(userId: string, password: string) {
+  await getDb().update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId));
+}
+
 export async function createOrg(overrides: Partial<typeof organizations.$inferInsert> = {}) {
   const suffix = unique();
   const [org] = await getDb()

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { InngestTestEngine } from "@inngest/test";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { activityEvents, invitations, jobRuns, outboxEvents, storedFiles, userTokens } from "@/db/schema";
+import { activityEvents, invitations, jobRuns, outboxEvents, revokedSessions, storedFiles, userTokens } from "@/db/schema";
 import { listActivityPartitions } from "@/lib/activity/partitions";
 import { getDb } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
@@ -23,7 +23,16 @@ function run() {
   return new InngestTestEngine({ function: maintainDatabase }).execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "TZ=UTC 17 3 * * *" } }] });
 }
 
-type Result = { partitionsCreated: number; partitionsDropped: string[]; tokens: number; invitations: number; outbox: number; jobRuns: number; files: number };
+type Result = {
+  partitionsCreated: number;
+  partitionsDropped: string[];
+  tokens: number;
+  invitations: number;
+  revokedSessions: number;
+  outbox: number;
+  jobRuns: number;
+  files: number;
+};
 
 const monthName = (d: Date) => `activity_events_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 const monthStart = (d: Date, offset = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
@@ -172,6 +181,23 @@ describe("maintain-database", () => {
       "open",
       "revoked-5-days-ago",
     ]);
+  });
+
+  it("purges records of signed-out sessions past their absolute end, and keeps the ones a token could still use", async () => {
+    const user = await createUser();
+    const now = Date.now();
+    await getDb()
+      .insert(revokedSessions)
+      .values([
+        { sessionId: `ended-${randomUUID()}`, userId: user.id, expiresAt: new Date(now - 60_000) },
+        { sessionId: `live-${randomUUID()}`, userId: user.id, expiresAt: new Date(now + DAY) },
+      ]);
+
+    const { result } = await run();
+
+    expect((result as Result).revokedSessions).toBeGreaterThanOrEqual(1);
+    const left = await getDb().select({ sessionId: revokedSessions.sessionId }).from(revokedSessions).where(eq(revokedSessions.userId, user.id));
+    expect(left.map((r) => r.sessionId.slice(0, 4))).toEqual(["live"]);
   });
 
   it("trims the jobs' bookkeeping: old dispatched outbox rows, old job runs, expired files", async () => {

@@ -17,6 +17,8 @@ function describe(item: ActivityItem): string {
   switch (item.type) {
     case "org.created": return `created the organization ${str(d.name)}`;
     case "org.updated": return "updated the organization settings";
+    case "org.deleted": return "scheduled the organization for deletion";
+    case "org.restored": return "restored the organization";
     case "member.joined": return `joined as ${str(d.role)}`;
     case "member.role_changed": return `changed a member's role from ${str(d.from)} to ${str(d.to)}`;
     case "member.removed": return d.left ? "left the organization" : "removed a member";

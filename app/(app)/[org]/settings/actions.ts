@@ -48,6 +48,7 @@ export async function deleteOrganizationAction(_: ActionState<unknown>, form: Fo
   const result = await runAction("deleteOrganization", form, (user, input) =>
     deleteOrganization({ actor: { userId: user.id }, input }),
   );
-  if (result?.ok) redirect("/app");
+  // The org is gone for everyone now; its owner lands on the page that can undo it.
+  if (result?.ok) redirect("/app/deleted");
   return result;
 }

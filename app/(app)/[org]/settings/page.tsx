@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
+import { getEnv } from "@/lib/env";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { can } from "@/lib/orgs/permissions";
 import { PageHeader } from "../_components/page-header";
@@ -10,6 +11,8 @@ import { DeleteOrganizationForm, OrganizationForm, PasswordForm, ProfileForm, Si
 export const metadata: Metadata = { title: "Settings" };
 
 type Props = { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const graceDays = () => getEnv().ORG_DELETION_GRACE_DAYS;
 
 export default async function SettingsPage({ params, searchParams }: Props) {
   const { org: slug } = await params;
@@ -44,8 +47,11 @@ export default async function SettingsPage({ params, searchParams }: Props) {
         ) : null}
         {can(role, "org:delete") ? (
           <Card className="border-red-200 lg:col-span-2">
-            <CardHeader title="Delete organization" description="Deletes the organization with all its projects, tasks, invitations and activity. This cannot be undone." />
-            <CardBody><DeleteOrganizationForm orgId={org.id} slug={org.slug} /></CardBody>
+            <CardHeader
+              title="Delete organization"
+              description={`Removes the organization for every member at once. You can undo it for ${graceDays()} days; after that it is erased with all its projects, tasks, invitations and activity.`}
+            />
+            <CardBody><DeleteOrganizationForm orgId={org.id} /></CardBody>
           </Card>
         ) : null}
       </div>

@@ -49,11 +49,18 @@ export function OrganizationForm({ orgId, name, slug }: { orgId: string; name: s
   );
 }
 
-export function DeleteOrganizationForm({ orgId, slug }: { orgId: string; slug: string }) {
+export function DeleteOrganizationForm({ orgId }: { orgId: string }) {
   return (
     <ActionForm action={deleteOrganizationAction} className="space-y-4">
       <input type="hidden" name="orgId" value={orgId} />
-      <TextField label={`Type ${slug} to confirm`} name="confirmSlug" autoComplete="off" required />
+      <TextField
+        label="Your password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        hint="To confirm it is you."
+        required
+      />
       <SubmitButton variant="danger" pendingText="Deleting…">Delete organization</SubmitButton>
     </ActionForm>
   );
