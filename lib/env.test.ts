@@ -39,7 +39,13 @@ describe("production configuration", () => {
 // The dev mailbox shows every reset link to whoever opens /dev/mailbox: in production only for an embedded server that
 // runs for this machine (playwright.config.ts: ANATOMY_EMBEDDED=1, ANATOMY_DEV_MAILBOX=1, APP_URL=http://localhost:<port>).
 describe("dev mailbox in production", () => {
-  const embedded = { ...base, ANATOMY_EMBEDDED: true, ANATOMY_DEV_MAILBOX: true, APP_URL: "http://localhost:3551" } as Env;
+  const embedded = { ...base, ANATOMY_EMBEDDED: true, ANATOMY_DEV_MAILBOX: true, APP_URL: "http://localhost:3551", hasAppUrl: true } as Env;
+
+  it("refuses to start when APP_URL was never set (its localhost default says nothing about where the server listens)", () => {
+    const unset = { ...embedded, APP_URL: "http://localhost:3000", hasAppUrl: false };
+    expect(isDevMailboxAllowed(unset)).toBe(false);
+    expect(() => assertProductionConfig(unset)).toThrow(/ANATOMY_DEV_MAILBOX=1 shows every email/);
+  });
 
   it("is allowed for an embedded server whose APP_URL is on this machine (the e2e setup)", () => {
     for (const APP_URL of ["http://localhost:3551", "http://127.0.0.1:3000", "http://127.1.2.3:80", "http://[::1]:3000"]) {

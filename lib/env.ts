@@ -244,7 +244,8 @@ export function isLoopbackUrl(url: string): boolean {
  */
 export function isDevMailboxAllowed(env: Env = getEnv()): boolean {
   if (!env.isProduction) return true;
-  return env.ANATOMY_EMBEDDED && env.ANATOMY_DEV_MAILBOX && isLoopbackUrl(env.APP_URL);
+  // hasAppUrl: the default APP_URL (http://localhost:3000) is not the operator saying the server is local.
+  return env.ANATOMY_EMBEDDED && env.ANATOMY_DEV_MAILBOX && env.hasAppUrl && isLoopbackUrl(env.APP_URL);
 }
 
 /** AUTH_SECRET, or in embedded mode a secret generated once and kept in the data directory. */

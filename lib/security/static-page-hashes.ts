@@ -16,6 +16,7 @@ type CachedHashes = { mtimeMs: number; hashes: string[] };
 
 export class StaticPageHashes {
   private routes: Set<string> | undefined;
+  private fallbackHashes: string[] | undefined;
   private readonly cache = new Map<string, CachedHashes>();
 
   constructor(private readonly distDir: string = path.join(process.cwd(), ".next")) {}
@@ -27,9 +28,13 @@ export class StaticPageHashes {
     return hashes && [...new Set([...hashes, ...this.fallback()])];
   }
 
-  /** Hashes of the pages that may answer any path (the static 404, the global error page). */
+  /**
+   * Hashes of the pages that may answer any path (the static 404, the global error page). Read once: those pages are
+   * never revalidated, only replaced by a deploy, and this runs for every request proxy.ts sees.
+   */
   fallback(): string[] {
-    return [...new Set(FALLBACK_ROUTES.flatMap((route) => (this.prerenderedRoutes().has(route) ? (this.hashesOf(route) ?? []) : [])))];
+    this.fallbackHashes ??= [...new Set(FALLBACK_ROUTES.flatMap((route) => (this.prerenderedRoutes().has(route) ? (this.hashesOf(route) ?? []) : [])))];
+    return this.fallbackHashes;
   }
 
   private prerenderedRoutes(): Set<string> {
