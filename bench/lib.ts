@@ -115,6 +115,8 @@ export type LoadResult = {
   errors: number;
   non2xx: number;
   total: number;
+  /** Every response's time in ms, sorted (only with keepLatencies: to merge the percentiles of several bursts). */
+  latencies?: number[];
 };
 
 export type LoadOptions = {
@@ -123,6 +125,7 @@ export type LoadOptions = {
   headers?: Record<string, string>;
   method?: "GET" | "POST";
   body?: string;
+  keepLatencies?: boolean;
 };
 
 export async function load(url: string, opts: LoadOptions): Promise<LoadResult> {
@@ -135,7 +138,7 @@ export async function load(url: string, opts: LoadOptions): Promise<LoadResult> 
     instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
   });
   times.sort((a, b) => a - b);
-  const at = (q: number) => (times.length ? round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!) : 0);
+  const at = (q: number) => percentile(times, q);
   return {
     requestsPerSec: round(result.requests.total / opts.seconds),
     p50: at(0.5),
@@ -146,7 +149,13 @@ export async function load(url: string, opts: LoadOptions): Promise<LoadResult> 
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     total: result.requests.total,
+    ...(opts.keepLatencies && { latencies: times }),
   };
+}
+
+/** The q-quantile (0–1) of sorted latencies, rounded to 0.1 ms. */
+export function percentile(sorted: number[], q: number): number {
+  return sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!) : 0;
 }
 
 function round(n: number): number {
@@ -263,4 +272,32 @@ export async function startFakeInngest(port: number): Promise<{ url: string; rec
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${port}`, received: () => received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * A Chrome DevTools protocol session with a server started with `--inspect=127.0.0.1:<port>` (startServer's
+ * nodeArgs): full GCs for the memory bench, CPU profiles for the profile bench. Needs WebSocket (Node 20:
+ * --experimental-websocket).
+ */
+export async function connectInspector(inspectPort: number): Promise<{ call: (method: string, params?: object) => Promise<unknown>; close: () => void }> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let nextId = 0;
+  const call = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = ++nextId;
+      socket.addEventListener("message", function onMessage(event) {
+        const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+        if (message.id !== id) return;
+        socket.removeEventListener("message", onMessage);
+        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+        else resolve(message.result);
+      });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  return { call, close: () => socket.close() };
 }

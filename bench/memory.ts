@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { freshDataDir, load, seed, signIn, startServer } from "./lib";
+import { connectInspector, freshDataDir, load, seed, signIn, startServer } from "./lib";
 
 // Does the server's memory level off under a steady signed-in load? Loads the dashboard in rounds and, after each,
 // forces a full garbage collection in the server (through its inspector port, as DevTools does) and prints what is
@@ -36,32 +36,17 @@ type Sample = { round: number; requests: number; errors: number; heapUsedMb: num
 
 /** Full GC in the server, then its memory, over the Chrome DevTools protocol on the server's inspector port. */
 async function collectAndMeasure(inspectPort: number): Promise<{ heapUsedMb: number; heapTotalMb: number; rssMb: number }> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  let nextId = 0;
-  const call = (method: string, params: object = {}) =>
-    new Promise<{ result?: { result?: { value?: string } } }>((resolve) => {
-      const id = ++nextId;
-      socket.addEventListener("message", function onMessage(event) {
-        const message = JSON.parse(String(event.data)) as { id?: number };
-        if (message.id !== id) return;
-        socket.removeEventListener("message", onMessage);
-        resolve(message as { result?: { result?: { value?: string } } });
-      });
-      socket.send(JSON.stringify({ id, method, params }));
-    });
+  const inspector = await connectInspector(inspectPort);
   try {
-    await call("HeapProfiler.collectGarbage");
-    const evaluated = await call("Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true });
-    const usage = JSON.parse(evaluated.result!.result!.value!) as { heapUsed: number; heapTotal: number; rss: number };
+    await inspector.call("HeapProfiler.collectGarbage");
+    const evaluated = (await inspector.call("Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true })) as {
+      result: { value: string };
+    };
+    const usage = JSON.parse(evaluated.result.value) as { heapUsed: number; heapTotal: number; rss: number };
     const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
     return { heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), rssMb: mb(usage.rss) };
   } finally {
-    socket.close();
+    inspector.close();
   }
 }
 

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
+
+// Breaks a V8 CPU profile of the server down into the categories of docs/performance.md. The server bundles are
+// minified (Next's runtime bundles React), so each frame is first mapped back to its original source through the
+// .map file beside the bundle, then charged by these rules:
+//   1. the innermost frame of a cross-cutting kind: session/JWT decoding, cache lookups, instrumentation, GC;
+//   2. else, when the stack runs through proxy.ts (Next's middleware adapter): proxy.ts;
+//   3. else the innermost frame that is React's HTML renderer (Fizz, and the Flight client it reads the RSC stream
+//      with), React's RSC serializer (Flight server), the app's own code (data shaping), or Next's request handling;
+//   4. else "other" (Node internals with no app frame above them: sockets, streams, timers).
+
+export type CpuProfile = {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+};
+
+type Frame = CpuProfile["nodes"][number]["callFrame"] & { source: string };
+
+const CROSS_CUTTING: [string, (f: Frame) => boolean][] = [
+  ["garbage collection", (f) => f.functionName === "(garbage collector)"],
+  ["session/JWT decoding", (f) => /node_modules\/(jose|@auth\/core|next-auth)\/|lib\/auth\/(auth|auth-config|session-id)\.ts/.test(f.source) || /^(hkdf|HKDFJob)$/.test(f.functionName)],
+  ["cache lookups", (f) => /lib\/cache\/|node_modules\/@upstash\//.test(f.source)],
+  ["instrumentation", (f) => /node_modules\/(prom-client|@opentelemetry|pino|@sentry)|lib\/observability\/|instrumentation/.test(f.source)],
+];
+const IN_PROXY = (f: Frame) => /(^|\/)proxy\.ts$|server\/web\/adapter|middleware/.test(f.source);
+const LAYERS: [string, (f: Frame) => boolean][] = [
+  ["React rendering (HTML)", (f) => /react-dom-server|react-server-dom-[a-z]+-client|react-dom\/cjs/.test(f.source)],
+  ["RSC serialization", (f) => /react-server-dom-[a-z]+-server/.test(f.source)],
+  ["data shaping (app code)", (f) => /^(\.\.\/)*(app|lib|components|db)\//.test(f.source.replace(/^.*?\/(app|lib|components|db)\//, "$1/"))],
+  ["Next.js request handling", (f) => /next\/(\.\/)?(src|dist)\//.test(f.source) || /webpack:\/\/next\//.test(f.source)],
+];
+
+const maps = new Map<string, SourceMap | null>();
+function sourceOf(frame: CpuProfile["nodes"][number]["callFrame"]): string {
+  if (!frame.url) return frame.functionName;
+  const file = frame.url.startsWith("file://") ? fileURLToPath(frame.url) : frame.url;
+  if (!maps.has(file)) {
+    let map: SourceMap | null = null;
+    try {
+      if (existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+    } catch {
+      map = null;
+    }
+    maps.set(file, map);
+  }
+  const map = maps.get(file);
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string } | undefined;
+  return entry?.originalSource ?? file;
+}
+
+export type Breakdown = { category: string; share: number; top: { name: string; share: number }[] }[];
+
+export function breakDown(profile: CpuProfile): Breakdown {
+  const parent = new Map<number, number>();
+  const frames = new Map<number, Frame>();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parent.set(child, node.id);
+    frames.set(node.id, { ...node.callFrame, source: sourceOf(node.callFrame) });
+  }
+  const stack = (id: number) => {
+    const out: Frame[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) out.push(frames.get(at)!);
+    return out; // innermost first
+  };
+  const categoryOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = categoryOf.get(id);
+    if (known) return known;
+    const s = stack(id);
+    const first = (rules: [string, (f: Frame) => boolean][]) => {
+      for (const frame of s) for (const [category, test] of rules) if (test(frame)) return category;
+      return null;
+    };
+    const category = first(CROSS_CUTTING) ?? (s.some(IN_PROXY) ? "proxy.ts" : null) ?? first(LAYERS) ?? "other";
+    categoryOf.set(id, category);
+    return category;
+  };
+  const time = new Map<string, number>();
+  const selfTime = new Map<string, Map<string, number>>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = frames.get(id)!;
+    if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+    const dt = profile.timeDeltas[i] ?? 0;
+    const category = classify(id);
+    total += dt;
+    time.set(category, (time.get(category) ?? 0) + dt);
+    const name = `${frame.functionName || "(anonymous)"} ${frame.source.replace(/^.*node_modules\//, "").replace(/^webpack:\/\/next\/\.\//, "next/")}`;
+    const own = selfTime.get(category) ?? new Map<string, number>();
+    own.set(name, (own.get(name) ?? 0) + dt);
+    selfTime.set(category, own);
+  });
+  return [...time.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([category, t]) => ({
+      category,
+      share: (t / total) * 100,
+      top: [...(selfTime.get(category) ?? new Map<string, number>()).entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([name, s]) => ({ name, share: Math.round((s / total) * 1000) / 10 })),
+    }));
+}
