@@ -1,8 +1,8 @@
 import { trace } from "@opentelemetry/api";
-import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { readSessionToken } from "@/lib/auth/session-token";
 import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
-import { getAuthSecret, getEnv, getOAuthProviders } from "@/lib/env";
+import { getEnv, getOAuthProviders } from "@/lib/env";
 import { contentSecurityPolicy, createNonce } from "@/lib/security/headers";
 import { isPublicPath } from "@/lib/security/public-paths";
 import { StaticPageHashes } from "@/lib/security/static-page-hashes";
@@ -19,10 +19,7 @@ const CSP = "content-security-policy";
 const staticPages = new StaticPageHashes();
 
 async function hasSession(request: NextRequest): Promise<boolean> {
-  // Auth.js names the cookie __Secure-… on https (behind a proxy, as the forwarded protocol says).
-  const protocol = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
-  const token = await getToken({ req: request, secret: getAuthSecret(), secureCookie: protocol === "https" });
-  return Boolean(token?.sub);
+  return Boolean((await readSessionToken(request.headers))?.sub);
 }
 
 // Where a sign-in form may go: this origin, and the configured OAuth providers (a form posted without JavaScript

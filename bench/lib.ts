@@ -8,8 +8,11 @@ import autocannon from "autocannon";
 
 export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds: () => number };
 
-/** `nodeArgs` run the server as `node <nodeArgs> next start` in one process (e.g. --inspect), instead of through npx. */
-export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerHandle> {
+/**
+ * `nodeArgs` run the server as `node <nodeArgs> next start` in one process (e.g. --inspect), instead of through npx.
+ * `cwd`: another built checkout of the app (the bench's --baseline), instead of this one.
+ */
+export async function startServer(opts: { port: number; dataDir: string; env?: Record<string, string>; nodeArgs?: string[]; cwd?: string }): Promise<ServerHandle> {
   const url = `http://127.0.0.1:${opts.port}`;
   // A server left over from an earlier run would be measured instead of this one (and its CPU read from nothing).
   const leftover = await fetch(`${url}/api/health`).then(
@@ -21,6 +24,7 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
     ? [process.execPath, [...opts.nodeArgs, "node_modules/next/dist/bin/next", "start", "--port", String(opts.port)]]
     : ["npx", ["next", "start", "--port", String(opts.port)]];
   const child: ChildProcess = spawn(command, args, {
+    cwd: opts.cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -33,6 +33,9 @@ import {
 //                                                  (ANATOMY_JOB_DISPATCH=0): two ratios
 //   npm run bench -- --url https://staging.example --metrics-token …   a running app; DATABASE_URL must name its
 //                                                  database (the seed goes there)
+//   npm run bench -- --baseline ../anatomy-before     and the same for another built checkout (e.g. a worktree of an
+//                                                  earlier commit, after `npm run build` there), in the same bursts:
+//                                                  CPU per request of this build / the baseline's, page by page
 //   options: --connections 10 --seconds 5 --bursts 4 --warmup 10 --tasks 1000 --only dashboard,tasks
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +49,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "3191" },
     only: { type: "string" },
     extras: { type: "boolean", default: false },
+    baseline: { type: "string" },
   },
 });
 const connections = Number(args.connections);
@@ -60,6 +64,7 @@ type Adapter = "memory" | "upstash" | "remote";
 type Row = LoadResult & {
   scenario: string;
   adapter: Adapter;
+  build: "this" | "baseline";
   cache: "on" | "off";
   dispatch?: "in-process" | "to Inngest" | "off";
   cpuMsPerRequest: number | null;
@@ -141,7 +146,7 @@ async function responseBytes(url: string, request: Pick<LoadOptions, "method" | 
   return { bytes: body.length, gzipBytes: gzipSync(body).length };
 }
 
-type Target = { adapter: Adapter; url: string; cookie: string; server?: ServerHandle };
+type Target = { adapter: Adapter; build: Row["build"]; url: string; cookie: string; server?: ServerHandle };
 
 function requestFor(scenario: Scenario, seeded: Seeded, cookie: string): Pick<LoadOptions, "method" | "body" | "headers"> {
   return scenario.mutation ? createTaskRequest(seeded, cookie) : { method: "GET", headers: scenario.signedIn ? { cookie } : {} };
@@ -171,6 +176,7 @@ async function runScenario(targets: Target[], scenario: Scenario, seeded: Seeded
       const row: Row = {
         scenario: scenario.name,
         adapter: p.target.adapter,
+        build: p.target.build,
         cache,
         requestsPerSec: Math.round((total / (seconds * bursts)) * 10) / 10,
         p50: percentile(latencies, 0.5),
@@ -186,7 +192,7 @@ async function runScenario(targets: Target[], scenario: Scenario, seeded: Seeded
         queriesPerRequest,
       };
       console.log(
-        `${row.scenario.padEnd(28)} ${row.adapter.padEnd(7)} cache ${cache.padEnd(3)} ${String(row.cpuMsPerRequest ?? "n/a").padStart(6)} ms CPU/req ${String(row.requestsPerSec).padStart(7)} req/s  p50 ${row.p50}  p95 ${row.p95}  p99 ${row.p99} ms  ${row.bytes} B (${row.gzipBytes} gz)  failed ${row.errors + row.non2xx}  queries/req ${row.queriesPerRequest ?? "n/a"}`,
+        `${row.scenario.padEnd(28)} ${row.adapter.padEnd(7)} ${row.build === "baseline" ? "baseline " : ""}cache ${cache.padEnd(3)} ${String(row.cpuMsPerRequest ?? "n/a").padStart(6)} ms CPU/req ${String(row.requestsPerSec).padStart(7)} req/s  p50 ${row.p50}  p95 ${row.p95}  p99 ${row.p99} ms  ${row.bytes} B (${row.gzipBytes} gz)  failed ${row.errors + row.non2xx}  queries/req ${row.queriesPerRequest ?? "n/a"}`,
       );
       return row;
     }),
@@ -220,16 +226,18 @@ async function benchLocal(): Promise<Row[]> {
   for (const config of configs) {
     const targets: Target[] = [];
     try {
-      for (const [i, adapter] of config.adapters.entries()) {
-        const dataDir = freshDataDir(`run-${config.name}-${adapter}`);
+      const builds: Row["build"][] = args.baseline && config.name === "pages" ? ["this", "baseline"] : ["this"];
+      for (const [i, [adapter, build]] of config.adapters.flatMap((a) => builds.map((b) => [a, b] as const)).entries()) {
+        const dataDir = freshDataDir(`run-${config.name}-${adapter}-${build}`);
         cpSync(template, dataDir, { recursive: true });
         const store: Record<string, string> = adapter === "upstash" ? {} : { UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" };
         const server = await startServer({
           port: Number(args.port) + i,
           dataDir,
-          env: { ...config.env, ...store, CACHE_KEY_PREFIX: `bench-${Date.now()}`, METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
+          cwd: build === "baseline" ? args.baseline : undefined,
+          env: { ...config.env, ...store, CACHE_KEY_PREFIX: `bench-${Date.now()}-${i}`, METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
         });
-        targets.push({ adapter, url: server.url, server, cookie: await signIn(server.url, email, password) });
+        targets.push({ adapter, build, url: server.url, server, cookie: await signIn(server.url, email, password) });
       }
       for (const scenario of scenarios(seeded).filter(config.only)) {
         for (const row of await runScenario(targets, scenario, seeded, config.cache)) rows.push(scenario.mutation ? { ...row, dispatch: config.dispatch } : row);
@@ -248,7 +256,7 @@ async function benchLocal(): Promise<Row[]> {
 async function benchRemote(baseUrl: string): Promise<Row[]> {
   if (!process.env.DATABASE_URL) throw new Error("--url needs DATABASE_URL: the seed is written to the app's database.");
   const seeded = await seed({ email, password, tasks: Number(args.tasks) });
-  const target: Target = { adapter: "remote", url: baseUrl, cookie: await signIn(baseUrl, email, password) };
+  const target: Target = { adapter: "remote", build: "this", url: baseUrl, cookie: await signIn(baseUrl, email, password) };
   const rows: Row[] = [];
   for (const scenario of scenarios(seeded)) rows.push(...(await runScenario([target], scenario, seeded, "on")));
   return rows;
@@ -259,6 +267,7 @@ console.table(
   rows.map((r) => ({
     scenario: r.scenario,
     adapter: r.adapter,
+    build: r.build,
     cache: r.cache,
     dispatch: r.dispatch ?? "",
     "CPU ms/req": r.cpuMsPerRequest ?? "n/a",
@@ -279,14 +288,26 @@ const createTaskP95Ratio = dispatchOn && dispatchOff ? Math.round((dispatchOn.p9
 if (createTaskP95Ratio !== null) {
   console.log(`create task p95, events dispatched to Inngest / dispatch off: ${createTaskP95Ratio}x (${dispatchOn!.p95} vs ${dispatchOff!.p95} ms)`);
 }
-const dashboard = (cache: "on" | "off") => rows.find((r) => r.scenario === "dashboard" && r.cache === cache && r.adapter !== "upstash");
+const dashboard = (cache: "on" | "off") => rows.find((r) => r.scenario === "dashboard" && r.cache === cache && r.adapter !== "upstash" && r.build === "this");
 const on = dashboard("on");
 const off = dashboard("off");
 const dashboardCacheRatio = on && off ? Math.round((on.requestsPerSec / off.requestsPerSec) * 100) / 100 : null;
 if (dashboardCacheRatio !== null) console.log(`dashboard throughput, cache on / cache off: ${dashboardCacheRatio}x`);
+// This build against the baseline, page by page and adapter by adapter (the same bursts, so the same machine).
+const versusBaseline = rows
+  .filter((r) => r.build === "this" && !r.dispatch?.startsWith("to") && r.cache === "on")
+  .flatMap((r) => {
+    const base = rows.find((b) => b.build === "baseline" && b.scenario === r.scenario && b.adapter === r.adapter);
+    if (!base || !r.cpuMsPerRequest || !base.cpuMsPerRequest) return [];
+    return [{ scenario: r.scenario, adapter: r.adapter, cpuRatio: Math.round((r.cpuMsPerRequest / base.cpuMsPerRequest) * 1000) / 1000, bytesRatio: Math.round((r.bytes / base.bytes) * 1000) / 1000, throughputRatio: Math.round((r.requestsPerSec / base.requestsPerSec) * 100) / 100 }];
+  });
+if (versusBaseline.length) {
+  console.log(`this build / baseline (${args.baseline}):`);
+  console.table(versusBaseline);
+}
 const database = process.env.DATABASE_URL ? "postgres" : "pglite";
 const stripped = rows.map(({ latencies: _latencies, ...row }) => row);
-console.log(`saved ${saveResults("bench", { connections, seconds, bursts, database, rows: stripped, dashboardCacheRatio, createTaskP95Ratio })}`);
+console.log(`saved ${saveResults("bench", { connections, seconds, bursts, database, rows: stripped, versusBaseline, dashboardCacheRatio, createTaskP95Ratio })}`);
 const failed = rows.reduce((n, r) => n + r.errors + r.non2xx, 0);
 if (failed > 0) {
   console.error(`FAIL: ${failed} requests failed`);

@@ -1,11 +1,12 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "@/lib/auth/auth";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isSessionRevoked } from "@/lib/auth/revoked-sessions";
 import { isSessionExpired, readSessionClaims } from "@/lib/auth/session-id";
+import { readSessionToken } from "@/lib/auth/session-token";
 import { isSessionCurrent } from "@/lib/auth/session-version";
 import { getSessionUser } from "@/lib/auth/user-cache";
 
@@ -17,17 +18,21 @@ export type CurrentUser = {
   isPlatformAdmin: boolean;
 };
 
-/** The signed-in user, loaded once per request; null when signed out or when the user no longer exists. */
+/**
+ * The signed-in user, loaded once per request; null when signed out or when the user no longer exists. Reads the
+ * session cookie itself rather than through Auth.js's `auth()`, which re-encodes the token on every call: the
+ * decoded token is shared with proxy.ts and later requests (lib/auth/session-token.ts).
+ */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await auth();
-  const userId = session?.user?.id;
+  const session = await readSessionToken(await headers());
+  const userId = session?.sub;
   if (!userId) return null;
   const claims = readSessionClaims(session as { sid?: unknown; sidExp?: unknown });
   if (isSessionExpired(claims)) return null;
   // Both from the cache, in parallel: the user row and whether this session was signed out.
   const [user, isRevoked] = await Promise.all([getSessionUser(userId), claims ? isSessionRevoked(userId, claims.sid) : false]);
   // A deleted user, a signed-out session, or a token from before a password change/reset or "sign out everywhere".
-  if (!user || isRevoked || !isSessionCurrent((session as { sessionVersion?: unknown }).sessionVersion, user.sessionVersion)) return null;
+  if (!user || isRevoked || !isSessionCurrent(session.sv, user.sessionVersion)) return null;
   const { sessionVersion: _version, ...current } = user;
   // Operators can be named in PLATFORM_ADMIN_EMAILS (bootstrap, no SQL needed) as well as flagged in the database.
   // Only once the address is verified, or whoever signs up first with that email would become an operator.
