@@ -5,7 +5,9 @@ import { withTimeout } from "@/lib/cache/with-timeout";
 
 // Upstash speaks HTTP, so there are no connections to pool or leak and any number of instances can share it.
 // Values stay strings (automaticDeserialization off): lib/cache owns the encoding. Retries are off on purpose: a
-// cache that is down must cost a request one quick failure, then the database answers (fail open).
+// cache that is down must cost a request one quick failure, then the database answers (fail open). Auto-pipelining:
+// the lookups a render starts together (user, session, membership, the page's fragments) go out as one HTTP request
+// to /pipeline instead of one each — fewer round trips, and less CPU per request in the HTTP client.
 export function createUpstashStore({ url, token, timeoutMs = 500 }: { url: string; token: string; timeoutMs?: number }): CacheStore {
   const redis = new Redis({
     url,
@@ -13,6 +15,7 @@ export function createUpstashStore({ url, token, timeoutMs = 500 }: { url: strin
     automaticDeserialization: false,
     enableTelemetry: false,
     retry: { retries: 0 },
+    enableAutoPipelining: true,
   });
   return createUpstashStoreFromClient(redis, timeoutMs);
 }
