@@ -1,16 +1,9 @@
 import { Slot } from "@radix-ui/react-slot";
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils";
 
-const variants = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-500 shadow-sm",
-  secondary: "bg-white text-zinc-900 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 shadow-sm",
-  ghost: "text-zinc-700 hover:bg-zinc-100",
-  danger: "bg-red-600 text-white hover:bg-red-500 shadow-sm",
-  link: "text-indigo-600 hover:text-indigo-500 underline-offset-4 hover:underline px-0 py-0 h-auto",
-} as const;
-
-const sizes = { sm: "h-8 px-3 text-sm", md: "h-10 px-4 text-sm", lg: "h-12 px-6 text-base" } as const;
+// The class lists live in app/globals.css (.btn, .btn-<variant>, .btn-<size>): one short class per element.
+const variants = { primary: "btn-primary", secondary: "btn-secondary", ghost: "btn-ghost", danger: "btn-danger", link: "btn-link" } as const;
+const sizes = { sm: "btn-sm", md: "btn-md", lg: "btn-lg" } as const;
 
 export type ButtonProps = ComponentProps<"button"> & {
   variant?: keyof typeof variants;
@@ -19,14 +12,7 @@ export type ButtonProps = ComponentProps<"button"> & {
 };
 
 export function buttonClasses(variant: keyof typeof variants = "primary", size: keyof typeof sizes = "md", className?: string) {
-  return cn(
-    "inline-flex items-center justify-center gap-2 rounded-lg font-medium whitespace-nowrap transition-colors",
-    "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
-    "disabled:pointer-events-none disabled:opacity-50",
-    sizes[size],
-    variants[variant],
-    className,
-  );
+  return `btn ${sizes[size]} ${variants[variant]}${className ? ` ${className}` : ""}`;
 }
 
 export function Button({ variant = "primary", size = "md", asChild, className, type = "button", ...props }: ButtonProps) {

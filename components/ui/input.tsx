@@ -1,17 +1,13 @@
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
 
-export const controlClasses =
-  "block w-full rounded-lg border-0 bg-white px-3 py-2 text-base text-zinc-900 sm:text-sm shadow-sm ring-1 ring-inset ring-zinc-300 " +
-  "placeholder:text-zinc-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none " +
-  "aria-[invalid=true]:ring-red-500 disabled:bg-zinc-50 disabled:text-zinc-500";
 
 export function Input({ className, ...props }: ComponentProps<"input">) {
-  return <input className={cn(controlClasses, "h-10", className)} {...props} />;
+  return <input className={className ? `control ${className}` : "control"} {...props} />;
 }
 
 export function Select({ className, ...props }: ComponentProps<"select">) {
-  return <select className={cn(controlClasses, "h-10 pr-8", className)} {...props} />;
+  return <select className={className ? `control ${className}` : "control"} {...props} />;
 }
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
