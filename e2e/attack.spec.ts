@@ -372,7 +372,7 @@ async function unchanged(label: string, send: () => Promise<Answer>, { scopedWri
     if (later.jobs === before.jobs && !(await rows.jobsBusy(orgIds()))) break;
     await waitForQuiet();
   }
-  throw new Error(`changed something: ${last}`);
+  throw new Error(`${label} changed something: ${last}`);
 }
 
 type Refusal = { redirectToSignIn: true } | { error: string } | { status: number[] };
