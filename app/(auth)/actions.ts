@@ -39,9 +39,11 @@ export async function signInAction(_: ActionState, form: FormData): Promise<Acti
 }
 
 export async function signInWithProviderAction(form: FormData): Promise<void> {
-  const provider = z.enum(["github", "google"]).safeParse(form.get("provider"));
+  // A public endpoint: whatever arrives in place of the form (a crafted request) is a missing provider, not a 500.
+  const fields = formToObject(form);
+  const provider = z.enum(["github", "google"]).safeParse(fields.provider);
   if (!provider.success) redirect("/sign-in");
-  await signIn(provider.data, { redirectTo: safeCallbackUrl(form.get("callbackUrl"), "/app") });
+  await signIn(provider.data, { redirectTo: safeCallbackUrl(fields.callbackUrl, "/app") });
 }
 
 export async function signUpAction(_: ActionState, form: FormData): Promise<ActionState> {

@@ -6,7 +6,7 @@ import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-ac
 
 export async function importTasksAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("importTasks", form, async (user, input) => {
-    const upload = form.get("file");
+    const upload = form instanceof FormData ? form.get("file") : null;
     const file =
       upload instanceof File && upload.size > 0
         ? { name: upload.name, contentType: upload.type, data: Buffer.from(await upload.arrayBuffer()) }
