@@ -26,11 +26,14 @@ const CROSS_CUTTING: [string, (f: Frame) => boolean][] = [
   ["instrumentation", (f) => /node_modules\/(prom-client|@opentelemetry|pino|@sentry)|lib\/observability\/|instrumentation/.test(f.source)],
 ];
 const IN_PROXY = (f: Frame) => /(^|\/)proxy\.ts$|server\/web\/adapter|middleware/.test(f.source);
+// Next's own sources reach the app's chunks too (Turbopack bundles next/dist/esm into them): they count as Next.
+const NEXT_SOURCE = /webpack:\/\/next\/|next\/(\.\/)?(src|dist)\/|^(\.\.\/)+src\/(server|client|shared|lib|build)\/|turbopack:\/\/\/\[turbopack\]|node_modules\/next\//;
+const APP_SOURCE = /^(\.\.\/)*(app|lib|components|db)\/|^\/.*\/(app|lib|components|db)\/(?!.*node_modules)/;
 const LAYERS: [string, (f: Frame) => boolean][] = [
-  ["React rendering (HTML)", (f) => /react-dom-server|react-server-dom-[a-z]+-client|react-dom\/cjs/.test(f.source)],
+  ["React rendering (HTML)", (f) => /react-dom-server|react-server-dom-[a-z]+-client|react-dom\/cjs|lucide-react|lucide\/|@radix-ui/.test(f.source)],
   ["RSC serialization", (f) => /react-server-dom-[a-z]+-server/.test(f.source)],
-  ["data shaping (app code)", (f) => /^(\.\.\/)*(app|lib|components|db)\//.test(f.source.replace(/^.*?\/(app|lib|components|db)\//, "$1/"))],
-  ["Next.js request handling", (f) => /next\/(\.\/)?(src|dist)\//.test(f.source) || /webpack:\/\/next\//.test(f.source)],
+  ["Next.js request handling", (f) => NEXT_SOURCE.test(f.source)],
+  ["data shaping (app code)", (f) => APP_SOURCE.test(f.source) && !NEXT_SOURCE.test(f.source)],
 ];
 
 const maps = new Map<string, SourceMap | null>();
@@ -100,7 +103,7 @@ export function breakDown(profile: CpuProfile): Breakdown {
       share: (t / total) * 100,
       top: [...(selfTime.get(category) ?? new Map<string, number>()).entries()]
         .sort((a, b) => b[1] - a[1])
-        .slice(0, 8)
+        .slice(0, 25)
         .map(([name, s]) => ({ name, share: Math.round((s / total) * 1000) / 10 })),
     }));
 }
