@@ -21,8 +21,12 @@ type Frame = CpuProfile["nodes"][number]["callFrame"] & { source: string };
 
 const CROSS_CUTTING: [string, (f: Frame) => boolean][] = [
   ["garbage collection", (f) => f.functionName === "(garbage collector)"],
-  ["session/JWT decoding", (f) => /node_modules\/(jose|@auth\/core|next-auth)\/|lib\/auth\/(auth|auth-config|session-id)\.ts/.test(f.source) || /^(hkdf|HKDFJob)$/.test(f.functionName)],
-  ["cache lookups", (f) => /lib\/cache\/|node_modules\/@upstash\//.test(f.source)],
+  // Bundled packages appear in source maps by package path, "@" URL-encoded ("%40auth/core/…").
+  ["session/JWT decoding", (f) => /(^|\/)(jose|(@|%40)auth\/core|next-auth)\/|lib\/auth\/(auth|auth-config|session-id|session-token)\.ts/.test(f.source) || /^(hkdf|HKDFJob)$/.test(f.functionName)],
+  ["cache lookups", (f) => /lib\/cache\/|(@|%40)upstash\//.test(f.source)],
+  // The embedded database (PGlite, WebAssembly) runs its queries in the server's own process; a Postgres server's
+  // work happens elsewhere, leaving only the driver (postgres.js) and drizzle here.
+  ["database queries (driver, ORM, embedded PGlite)", (f) => /pglite|^wasm:|drizzle-orm|pg-protocol|(^|\/)postgres\/|^src\/(column|entity|sql|pg-core|session|utils)/.test(f.source) || /^wasm-function/.test(f.functionName)],
   ["instrumentation", (f) => /node_modules\/(prom-client|@opentelemetry|pino|@sentry)|lib\/observability\/|instrumentation/.test(f.source)],
 ];
 const IN_PROXY = (f: Frame) => /(^|\/)proxy\.ts$|server\/web\/adapter|middleware/.test(f.source);

@@ -11,6 +11,7 @@ import { breakDown, type CpuProfile } from "./profile-categories";
 //
 //   npm run build && npm run bench:profile                  the dashboard, embedded PGlite, memory cache
 //   npm run bench:profile -- --page tasks                   the task list (1,000 tasks) instead
+//   npm run bench:profile -- --baseline ../anatomy-before   another built checkout (e.g. an earlier commit) instead
 //   options: --seconds 20 --warmup 20 --connections 8 --tasks 1000; UPSTASH_* / DATABASE_URL as for the other benches
 
 const { values: args } = parseArgs({
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     tasks: { type: "string", default: "1000" },
     port: { type: "string", default: "3196" },
     "inspect-port": { type: "string", default: "9296" },
+    baseline: { type: "string" },
   },
 });
 const password = "bench-password-123";
@@ -43,6 +45,7 @@ const server = await startServer({
   dataDir: dataDir ?? freshDataDir("profile-unused"),
   env: { LOG_LEVEL: "warn", RATE_LIMIT_MULTIPLIER: "10000" },
   nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
+  cwd: args.baseline,
 });
 try {
   const cookie = await signIn(server.url, email, password);
@@ -63,7 +66,7 @@ try {
   console.table(
     rows.map((r) => ({ category: r.category, "% of samples": r.share.toFixed(1), "ms/request": ((r.share / 100) * cpuMsPerRequest).toFixed(2) })),
   );
-  const saved = saveResults(`profile-${args.page}`, { page: args.page, requests: result.total, cpuMsPerRequest, rows });
+  const saved = saveResults(`profile-${args.page}${args.baseline ? "-baseline" : ""}`, { page: args.page, build: args.baseline ?? "this", requests: result.total, cpuMsPerRequest, rows });
   writeFileSync(saved.replace(/\.json$/, ".cpuprofile"), JSON.stringify(profile));
   console.log(`saved ${saved} and its .cpuprofile`);
   if (result.errors + result.non2xx > 0) {
