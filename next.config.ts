@@ -1,14 +1,10 @@
 import type { NextConfig } from "next";
 import { getEnv } from "./lib/env";
+import { serverActionBodyLimit } from "./lib/security/action-request";
 import { ASSET_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./lib/security/headers";
 
-const DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024; // lib/env.ts's default
-
-/** Bytes a server action may receive: the upload cap (UPLOAD_MAX_BYTES) plus 1 MB for the multipart envelope. */
-export function serverActionBodyLimit(uploadMaxBytes: string | undefined): number {
-  const cap = Number(uploadMaxBytes);
-  return (Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_UPLOAD_MAX_BYTES) + 1024 * 1024;
-}
+// proxy.ts refuses a larger action body itself (413, lib/security/action-body.ts), with the same limit.
+export { serverActionBodyLimit };
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that break when bundled; argon2 is a native addon.

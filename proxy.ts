@@ -2,6 +2,8 @@ import { trace } from "@opentelemetry/api";
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionToken } from "@/lib/auth/session-token";
 import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
+import { refuseActionRequest } from "@/lib/security/action-body";
+import { serverActionBodyLimit } from "@/lib/security/action-request";
 import { getEnv, getOAuthProviders } from "@/lib/env";
 import { contentSecurityPolicy, createNonce } from "@/lib/security/headers";
 import { isPublicPath } from "@/lib/security/public-paths";
@@ -15,6 +17,7 @@ import { StaticPageHashes } from "@/lib/security/static-page-hashes";
 
 const REQUEST_ID = "x-request-id";
 const CSP = "content-security-policy";
+const ACTION = "next-action";
 
 const staticPages = new StaticPageHashes();
 
@@ -51,6 +54,19 @@ export async function proxy(request: NextRequest) {
   trace.getActiveSpan()?.setAttribute("http.request_id", requestId);
   const { pathname } = request.nextUrl;
   const { policy, nonce } = policyFor(pathname);
+
+  // A server action request React would never send is refused here, with a message, rather than answered 500 by
+  // Next's decoder before any app code runs. Only requests carrying `next-action` are read.
+  if (request.headers.has(ACTION)) {
+    const refusal = await refuseActionRequest(request, serverActionBodyLimit(String(getEnv().UPLOAD_MAX_BYTES)));
+    if (refusal) {
+      const response = new NextResponse(`${refusal.message}\n`, { status: refusal.status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+      if (refusal.status === 405) response.headers.set("allow", "POST");
+      response.headers.set(REQUEST_ID, requestId);
+      response.headers.set(CSP, policy);
+      return response;
+    }
+  }
 
   if (!isPublicPath(pathname, { devMailbox: isDevMailboxEnabled() }) && !(await hasSession(request))) {
     const url = new URL("/sign-in", request.nextUrl.origin);
