@@ -48,6 +48,18 @@ describe("StaticPageHashes", () => {
     expect(hashes.forPath("/pricing")).toEqual([sha("v2()")]);
   });
 
+  it("picks up a regenerated 404 page within seconds, so every page's policy follows it", () => {
+    const dist = build({ "/_not-found": "<script>v1()</script>" });
+    const hashes = new StaticPageHashes(dist);
+    const t0 = Date.now();
+    expect(hashes.fallback(t0)).toEqual([sha("v1()")]);
+    const file = path.join(dist, "server", "app", "_not-found.html");
+    writeFileSync(file, "<script>v2()</script>");
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(hashes.fallback(t0 + 1000)).toEqual([sha("v1()")]); // not re-read on every request
+    expect(hashes.fallback(t0 + 6000)).toEqual([sha("v2()")]);
+  });
+
   it("knows no static page without a build (next dev renders every page with the nonce)", () => {
     const hashes = new StaticPageHashes(path.join(tmpdir(), "no-such-build"));
     expect(hashes.forPath("/")).toBeUndefined();

@@ -13,10 +13,12 @@ import path from "node:path";
 const FALLBACK_ROUTES = ["/_not-found", "/_global-error"];
 
 type CachedHashes = { mtimeMs: number; hashes: string[] };
+const FALLBACK_RECHECK_MS = 5_000;
 
 export class StaticPageHashes {
   private routes: Set<string> | undefined;
   private fallbackHashes: string[] | undefined;
+  private fallbackCheckedAt = 0;
   private readonly cache = new Map<string, CachedHashes>();
 
   constructor(private readonly distDir: string = path.join(process.cwd(), ".next")) {}
@@ -29,11 +31,15 @@ export class StaticPageHashes {
   }
 
   /**
-   * Hashes of the pages that may answer any path (the static 404, the global error page). Read once: those pages are
-   * never revalidated, only replaced by a deploy, and this runs for every request proxy.ts sees.
+   * Hashes of the pages that may answer any path (the static 404, the global error page). This runs for every request
+   * proxy.ts sees, so their files are looked at again at most every few seconds: only a deploy should replace them,
+   * but a revalidatePath("/", "layout") regenerates them too (once it did, and every page's policy went stale).
    */
-  fallback(): string[] {
-    this.fallbackHashes ??= [...new Set(FALLBACK_ROUTES.flatMap((route) => (this.prerenderedRoutes().has(route) ? (this.hashesOf(route) ?? []) : [])))];
+  fallback(now = Date.now()): string[] {
+    if (!this.fallbackHashes || now - this.fallbackCheckedAt > FALLBACK_RECHECK_MS) {
+      this.fallbackCheckedAt = now;
+      this.fallbackHashes = [...new Set(FALLBACK_ROUTES.flatMap((route) => (this.prerenderedRoutes().has(route) ? (this.hashesOf(route) ?? []) : [])))];
+    }
     return this.fallbackHashes;
   }
 

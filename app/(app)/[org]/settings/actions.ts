@@ -11,7 +11,9 @@ import { runAction, type ActionState } from "@/lib/server-action";
 export async function updateProfileAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("updateProfile", form, async (user, input) => {
     await updateProfile({ userId: user.id, input });
-    revalidatePath("/", "layout");
+    // The name shows in the org pages' header and dashboard. Never "/" with "layout": that would revalidate the
+    // prerendered marketing and error pages too, and the CSP hashes of their inline scripts with them.
+    revalidatePath("/[org]", "layout");
   }, "Profile saved.");
 }
 
