@@ -6,27 +6,31 @@ import { freshDataDir, saveResults, seed, signIn, startServer } from "./lib";
 // dashboard, in Debian's Chromium against the built app. Fails when a page is over its budget (issue 11).
 //
 //   npm run build && npm run bench:js           embedded PGlite (or DATABASE_URL when set)
-//   options: --port 3195
+//   options: --port 3195, --files (also list each script per page, largest first)
 
 const BUDGETS_KB = { landing: 120, "sign-in": 120, dashboard: 150 } as const;
 
-const { values: args } = parseArgs({ options: { port: { type: "string", default: "3195" } } });
+const { values: args } = parseArgs({
+  options: { port: { type: "string", default: "3195" }, files: { type: "boolean", default: false } },
+});
 const password = "bench-password-123";
 const email = `bench-js-${Date.now()}@example.test`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Loads `path` and sums the encoded (compressed) body bytes of every script response. */
-async function scriptBytes(page: Page, url: string): Promise<{ bytes: number; files: number }> {
-  const sizes: Promise<number>[] = [];
+async function scriptBytes(page: Page, url: string): Promise<{ bytes: number; files: { url: string; bytes: number }[] }> {
+  const sizes: Promise<{ url: string; bytes: number }>[] = [];
   const onResponse = (response: Response) => {
     if (response.request().resourceType() !== "script") return;
-    sizes.push(response.finished().then(async () => (await response.request().sizes()).responseBodySize));
+    sizes.push(
+      response.finished().then(async () => ({ url: new URL(response.url()).pathname, bytes: (await response.request().sizes()).responseBodySize })),
+    );
   };
   page.on("response", onResponse);
   await page.goto(url, { waitUntil: "networkidle" });
   page.off("response", onResponse);
-  const all = await Promise.all(sizes);
-  return { bytes: all.reduce((a, b) => a + b, 0), files: all.length };
+  const files = await Promise.all(sizes);
+  return { bytes: files.reduce((a, b) => a + b.bytes, 0), files };
 }
 
 async function main() {
@@ -53,7 +57,11 @@ async function main() {
       const { bytes, files } = await scriptBytes(await context.newPage(), `${server.url}${path}`);
       await context.close();
       const kb = Math.round(bytes / 100) / 10;
-      rows.push({ page: pageName, kb, files, budgetKb: BUDGETS_KB[pageName], ok: kb <= BUDGETS_KB[pageName] });
+      rows.push({ page: pageName, kb, files: files.length, budgetKb: BUDGETS_KB[pageName], ok: kb <= BUDGETS_KB[pageName] });
+      if (args.files) {
+        console.log(`${pageName}:`);
+        for (const file of files.sort((a, b) => b.bytes - a.bytes)) console.log(`  ${(file.bytes / 1000).toFixed(1).padStart(6)} kB  ${file.url}`);
+      }
     }
   } finally {
     await browser.close();
