@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 const tones = {
   gray: "bg-zinc-100 text-zinc-700 ring-zinc-200",
@@ -12,7 +12,7 @@ const tones = {
 export function Badge({ tone = "gray", className, ...props }: ComponentProps<"span"> & { tone?: keyof typeof tones }) {
   return (
     <span
-      className={cn("inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone], className)}
+      className={clsx("inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone], className)}
       {...props}
     />
   );
