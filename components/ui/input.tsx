@@ -7,15 +7,16 @@ export const controlClasses =
   "placeholder:text-zinc-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none " +
   "aria-[invalid=true]:ring-red-500 disabled:bg-zinc-50 disabled:text-zinc-500";
 
-// md fills its container; sm (a compact select in a list row) takes its width from the className.
-const controlSizes = { md: "h-10 w-full py-2", sm: "h-8 py-1" } as const;
+// A control fills its container; a compact one (a select in a list row) takes its width from the className.
+const regular = "h-10 w-full py-2";
+const compactSize = "h-8 py-1";
 
 export function Input({ className, ...props }: ComponentProps<"input">) {
-  return <input className={clsx(controlClasses, controlSizes.md, className)} {...props} />;
+  return <input className={clsx(controlClasses, regular, className)} {...props} />;
 }
 
-export function Select({ className, size = "md", ...props }: Omit<ComponentProps<"select">, "size"> & { size?: keyof typeof controlSizes }) {
-  return <select className={clsx(controlClasses, controlSizes[size], "pr-8", className)} {...props} />;
+export function Select({ className, compact = false, ...props }: ComponentProps<"select"> & { compact?: boolean }) {
+  return <select className={clsx(controlClasses, compact ? compactSize : regular, "pr-8", className)} {...props} />;
 }
 
 export function Label({ className, ...props }: ComponentProps<"label">) {

@@ -31,13 +31,13 @@ describe("UI primitives need no class merging", () => {
     expect(classesOf(<Button variant="link" size="sm" />)).not.toMatch(/\bh-8\b|\bpx-3\b/);
   });
 
-  it.each([
+  it.each<[string, ReactElement]>([
     ["Input", <Input key="i" />],
     ["Select", <Select key="s" />],
-    ["Select sm", <Select key="s" size="sm" className="w-40 sm:w-36" />],
+    ["Select sm", <Select key="s" compact className="w-40 sm:w-36" />],
     ["Label", <Label key="l" />],
-    ...(["info", "success", "warning", "error"] as const).map((tone) => [`Alert ${tone}`, <Alert key={tone} tone={tone} />] as const),
-    ...(["gray", "indigo", "green", "amber", "red"] as const).map((tone) => [`Badge ${tone}`, <Badge key={tone} tone={tone} />] as const),
+    ...(["info", "success", "warning", "error"] as const).map((tone): [string, ReactElement] => [`Alert ${tone}`, <Alert key={tone} tone={tone} />]),
+    ...(["gray", "indigo", "green", "amber", "red"] as const).map((tone): [string, ReactElement] => [`Badge ${tone}`, <Badge key={tone} tone={tone} />]),
   ])("%s", (_, element) => {
     const classes = tidy(classesOf(element));
     expect(twMerge(classes)).toBe(classes);

@@ -41,7 +41,7 @@ export function MemberRow({
           <ActionForm action={changeMemberRoleAction} ref={roleForm} showSuccess={false}>
             {hidden}
             <label htmlFor={`role-${member.userId}`} className="sr-only">Role of {label}</label>
-            <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} size="sm" className="w-32" onChange={() => roleForm.current?.requestSubmit()}>
+            <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} compact className="w-32" onChange={() => roleForm.current?.requestSubmit()}>
               {roles.filter((r) => assignableRoles.includes(r)).map((r) => <option key={r} value={r}>{roleLabels[r]}</option>)}
             </Select>
           </ActionForm>

@@ -82,7 +82,7 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
             id={`status-${task.id}`}
             name="status"
             defaultValue={task.status}
-            size="sm"
+            compact
             className="w-40 sm:w-36"
             onChange={() => statusForm.current?.requestSubmit()}
           >
