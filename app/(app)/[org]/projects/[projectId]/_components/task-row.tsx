@@ -5,7 +5,7 @@ import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/a
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
-import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/schemas";
+import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
 import { deleteTaskAction, updateTaskAction } from "../../actions";
 import type { MemberOption } from "./create-task-form";
 
