@@ -10,7 +10,7 @@ const ITEM = '[role="menuitem"]';
  * Radix's dropdown menu (30 kB with its icons) with only the behaviour: Enter, Space or ArrowDown on the button opens the
  * menu on its first item (ArrowUp: the last); ArrowUp/ArrowDown/Home/End and a typed first letter move between items;
  * Space or Enter activates one; Escape closes and returns to the button; Tab, a click outside or a chosen item closes it.
- * The items are in the server's HTML but `hidden` until opened.
+ * As with Radix, the items are mounted only while the menu is open (they come in the page's RSC payload either way).
  */
 export function Menu({
   label,
@@ -128,28 +128,32 @@ export function Menu({
       >
         {trigger}
       </button>
-      <div
-        ref={menuRef}
-        id={menuId}
-        role="menu"
-        aria-labelledby={triggerId}
-        aria-orientation="vertical"
-        tabIndex={-1}
-        hidden={!open}
-        className={`absolute top-full z-50 mt-1.5 outline-none ${align === "end" ? "right-0" : "left-0"} ${contentClassName}`}
-        onKeyDown={onMenuKeyDown}
-        // As in Radix: the item under the pointer takes the focus (and its highlight), so one item is highlighted at a time.
-        onPointerMove={(event) => {
-          const item = (event.target as HTMLElement).closest<HTMLElement>(ITEM);
-          if (item && item !== document.activeElement) item.focus();
-        }}
-        onPointerLeave={() => menuRef.current?.focus()}
-        onClick={(event) => {
-          if ((event.target as HTMLElement).closest(ITEM)) close(false);
-        }}
-      >
-        {children}
-      </div>
+      {open ? (
+        <div
+          ref={menuRef}
+          id={menuId}
+          role="menu"
+          aria-labelledby={triggerId}
+          aria-orientation="vertical"
+          tabIndex={-1}
+          className={`absolute top-full z-50 mt-1.5 outline-none ${align === "end" ? "right-0" : "left-0"} ${contentClassName}`}
+          onKeyDown={onMenuKeyDown}
+          // As in Radix: the item under the pointer takes the focus (and its highlight), so one item is highlighted at a time.
+          onPointerMove={(event) => {
+            const item = (event.target as HTMLElement).closest<HTMLElement>(ITEM);
+            if (item && item !== document.activeElement) item.focus();
+          }}
+          onPointerLeave={() => menuRef.current?.focus()}
+          onClick={(event) => {
+            const item = (event.target as HTMLElement).closest(ITEM);
+            // Not a submit button: its form must stay in the document until the browser submits it, after this handler
+            // (signing out then leaves the page anyway).
+            if (item && !(item instanceof HTMLButtonElement && item.type === "submit")) close(false);
+          }}
+        >
+          {children}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -22,7 +22,7 @@ export function UserMenu({ name, email, settingsHref, signOut }: { name: string 
       <Link href={settingsHref} role="menuitem" tabIndex={-1} className={itemClasses}>
         <Settings aria-hidden className="size-4" /> Settings
       </Link>
-      {/* A form: signing out works before hydration too. */}
+      {/* A server action form rather than an onSelect handler: the item stays a server-rendered button. */}
       <form action={signOut} role="none">
         <button type="submit" role="menuitem" tabIndex={-1} className={`${itemClasses} cursor-pointer`}>
           <LogOut aria-hidden className="size-4" /> Sign out
