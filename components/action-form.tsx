@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonProps } from "@/components/ui/button";
 import { Input, Label, Select } from "@/components/ui/input";
 import type { ActionState } from "@/lib/server-action";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 
 const FormContext = createContext<{ state: ActionState<unknown>; pending: boolean }>({ state: null, pending: false });
@@ -106,7 +106,7 @@ type FieldProps = { label: string; name: string; hint?: ReactNode; className?: s
 
 function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }: FieldProps & { id: string; error?: string; children: ReactNode }) {
   return (
-    <div className={cn("space-y-1.5", className)}>
+    <div className={clsx("space-y-1.5", className)}>
       <Label htmlFor={id} className={srOnlyLabel ? "sr-only" : undefined}>{label}</Label>
       {children}
       {error ? (

@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 const tones = {
   info: "bg-indigo-50 text-indigo-900 border-indigo-200",
@@ -12,7 +12,7 @@ export function Alert({ tone = "info", className, ...props }: ComponentProps<"di
   return (
     <div
       role={tone === "error" ? "alert" : "status"}
-      className={cn("rounded-lg border px-4 py-3 text-sm", tones[tone], className)}
+      className={clsx("rounded-lg border px-4 py-3 text-sm", tones[tone], className)}
       {...props}
     />
   );

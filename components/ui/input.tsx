@@ -1,15 +1,17 @@
+import { clsx } from "clsx";
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils";
 
+// .control and .control-compact: app/globals.css. No class merging: a control's size is a prop, and a className (a
+// width) wins over the default full width, utilities coming after components in the cascade.
 
 export function Input({ className, ...props }: ComponentProps<"input">) {
-  return <input className={className ? `control ${className}` : "control"} {...props} />;
+  return <input className={clsx("control", className)} {...props} />;
 }
 
-export function Select({ className, ...props }: ComponentProps<"select">) {
-  return <select className={className ? `control ${className}` : "control"} {...props} />;
+export function Select({ className, compact = false, ...props }: ComponentProps<"select"> & { compact?: boolean }) {
+  return <select className={clsx("control", compact && "control-compact", className)} {...props} />;
 }
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
-  return <label className={cn("block text-sm font-medium text-zinc-800", className)} {...props} />;
+  return <label className={clsx("block text-sm font-medium text-zinc-800", className)} {...props} />;
 }

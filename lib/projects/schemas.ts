@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { plainText } from "@/lib/plain-text";
+import { taskStatuses } from "./task-status";
 
-export const taskStatuses = ["todo", "in_progress", "done"] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
-export const taskStatusLabels: Record<TaskStatus, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
+export { taskStatuses, taskStatusLabels, type TaskStatus } from "./task-status";
 
 const id = z.uuid({ error: "Invalid id." });
 const projectName = plainText({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(80, "Use at most 80 characters.");

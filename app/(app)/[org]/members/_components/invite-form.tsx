@@ -22,7 +22,7 @@ export function RevokeInvitationButton({ orgId, invitationId, email }: { orgId: 
     <ActionForm action={revokeInvitationAction} showSuccess={false}>
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="invitationId" value={invitationId} />
-      <SubmitButton variant="ghost" size="sm" className="-ml-3 text-red-600 hover:bg-red-50 sm:ml-0" aria-label={`Withdraw invitation for ${email}`}>
+      <SubmitButton variant="danger-ghost" size="sm" className="-ml-3 sm:ml-0" aria-label={`Withdraw invitation for ${email}`}>
         Withdraw
       </SubmitButton>
     </ActionForm>

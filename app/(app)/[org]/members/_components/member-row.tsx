@@ -41,7 +41,7 @@ export function MemberRow({
           <ActionForm action={changeMemberRoleAction} ref={roleForm} showSuccess={false}>
             {hidden}
             <label htmlFor={`role-${member.userId}`} className="sr-only">Role of {label}</label>
-            <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} className="h-8 w-32 py-1" onChange={() => roleForm.current?.requestSubmit()}>
+            <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} compact className="w-32" onChange={() => roleForm.current?.requestSubmit()}>
               {roles.filter((r) => assignableRoles.includes(r)).map((r) => <option key={r} value={r}>{roleLabels[r]}</option>)}
             </Select>
           </ActionForm>
@@ -57,7 +57,7 @@ export function MemberRow({
             }}
           >
             {hidden}
-            <SubmitButton variant="ghost" size="sm" className="text-red-600 hover:bg-red-50">{isSelf ? "Leave" : "Remove"}</SubmitButton>
+            <SubmitButton variant="danger-ghost" size="sm">{isSelf ? "Leave" : "Remove"}</SubmitButton>
           </ActionForm>
         ) : null}
       </div>

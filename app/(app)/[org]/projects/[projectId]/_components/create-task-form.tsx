@@ -1,7 +1,7 @@
 "use client";
 
 import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
-import { taskStatusLabels, taskStatuses } from "@/lib/projects/schemas";
+import { taskStatusLabels, taskStatuses } from "@/lib/projects/task-status";
 import { createTaskAction } from "../../actions";
 
 export type MemberOption = { userId: string; label: string };

@@ -5,7 +5,7 @@ import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/a
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
-import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/schemas";
+import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
 import { deleteTaskAction, updateTaskAction } from "../../actions";
 import type { MemberOption } from "./create-task-form";
 
@@ -82,7 +82,8 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
             id={`status-${task.id}`}
             name="status"
             defaultValue={task.status}
-            className="h-8 w-40 py-1 sm:w-36"
+            compact
+            className="w-40 sm:w-36"
             onChange={() => statusForm.current?.requestSubmit()}
           >
             {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}
@@ -92,7 +93,7 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
         {canDelete ? (
           <ActionForm action={deleteTaskAction} showSuccess={false} onSubmitCapture={(e) => { if (!window.confirm(`Delete “${task.title}”?`)) e.preventDefault(); }}>
             {hidden}
-            <SubmitButton variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" aria-label={`Delete ${task.title}`}>Delete</SubmitButton>
+            <SubmitButton variant="danger-ghost" size="sm" aria-label={`Delete ${task.title}`}>Delete</SubmitButton>
           </ActionForm>
         ) : null}
       </div>
