@@ -192,10 +192,25 @@ export class RowSnapshots {
     return out;
   }
 
-  /** Job bookkeeping of the test's orgs that is still moving (a run started before a window can end inside it). */
+  private since: Date | undefined;
+
+  /** From now on, job runs count for jobsBusy (call before the suite's own setup). */
+  async startClock(): Promise<void> {
+    if (!this.sql) return;
+    const [row] = await this.sql`select now() as now`;
+    this.since = row!.now as Date;
+  }
+
+  /**
+   * Job bookkeeping of the test's orgs that is still moving (a run started before a window can end inside it). Only
+   * runs started since startClock(): the database may hold rows that earlier suites left "running" for ever (the unit
+   * tests share it in the real-services run, and some simulate a crash mid-run).
+   */
   async jobsBusy(orgIds: string[]): Promise<boolean> {
     if (!this.sql) return false;
-    const [row] = await this.sql`select count(*)::int as n from job_runs where status = 'running' and (org_id is null or org_id in ${this.sql(orgIds)})`;
+    const since = this.since ?? new Date(0);
+    const [row] = await this.sql`select count(*)::int as n from job_runs
+      where status = 'running' and started_at >= ${since} and (org_id is null or org_id in ${this.sql(orgIds)})`;
     return row!.n > 0;
   }
 

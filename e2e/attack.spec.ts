@@ -509,6 +509,7 @@ test.describe("attacks", () => {
     test.setTimeout(180_000);
     client = new Client(baseURL!);
     rows = new RowSnapshots();
+    await rows.startClock();
 
     const [ownerV, adminV, memberV, bystander, outsider, unverified, ghost] = await Promise.all(
       ["Victoria", "Adam", "Mia", "Bea", "Oscar", "Uma", "Gus"].map((name) => signUp(name)),
