@@ -4,13 +4,21 @@ import type { Instrumentation } from "next";
 // lib/observability/register-node.ts so the edge compilation of this file stays free of Node APIs.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // First, before any request: completed renders must not pin each other in memory (see the module).
-  const { releaseAbortStacks } = await import("@/lib/runtime/release-abort-stacks");
-  releaseAbortStacks();
-  const { registerNode } = await import("@/lib/observability/register-node");
-  await registerNode();
-  const { startLocalJobs } = await import("@/lib/jobs/start-local-jobs");
-  await startLocalJobs();
+  try {
+    // First, before any request: completed renders must not pin each other in memory (see the module).
+    const { releaseAbortStacks } = await import("@/lib/runtime/release-abort-stacks");
+    releaseAbortStacks();
+    const { registerNode } = await import("@/lib/observability/register-node");
+    await registerNode();
+    const { startLocalJobs } = await import("@/lib/jobs/start-local-jobs");
+    await startLocalJobs();
+  } catch (error) {
+    // `next dev` shows the error in the browser and keeps watching files: let it. A production server exits instead
+    // of staying up and answering 500 (see the module).
+    if (process.env.NODE_ENV !== "production") throw error;
+    const { failStartup } = await import("@/lib/runtime/fail-startup");
+    failStartup(error);
+  }
 }
 
 // Every error Next catches while rendering or handling a request: logged once with the request id, and counted.
