@@ -58,7 +58,8 @@ function sourceOf(frame: CpuProfile["nodes"][number]["callFrame"]): string {
   return entry?.originalSource ?? file;
 }
 
-export type Breakdown = { category: string; share: number; top: { name: string; share: number }[] }[];
+/** Per category: its share of the sampled main-thread time, that time in ms, and its heaviest functions. */
+export type Breakdown = { category: string; share: number; sampledMs: number; top: { name: string; share: number }[] }[];
 
 export function breakDown(profile: CpuProfile): Breakdown {
   const parent = new Map<number, number>();
@@ -91,7 +92,8 @@ export function breakDown(profile: CpuProfile): Breakdown {
   profile.samples.forEach((id, i) => {
     const frame = frames.get(id)!;
     if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
-    const dt = profile.timeDeltas[i] ?? 0;
+    // timeDeltas[i] is the gap before sample i: the time a sample stands for is the gap after it (as DevTools counts).
+    const dt = profile.timeDeltas[i + 1] ?? 0;
     const category = classify(id);
     total += dt;
     time.set(category, (time.get(category) ?? 0) + dt);
@@ -105,6 +107,7 @@ export function breakDown(profile: CpuProfile): Breakdown {
     .map(([category, t]) => ({
       category,
       share: (t / total) * 100,
+      sampledMs: t / 1000,
       top: [...(selfTime.get(category) ?? new Map<string, number>()).entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 25)

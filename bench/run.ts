@@ -86,9 +86,12 @@ function scenarios(seeded: Seeded): Scenario[] {
   return only ? all.filter((s) => only.includes(s.key)) : all;
 }
 
-/** The id Next gave createTaskAction in this build (the browser finds it in its JS bundle; we read the manifest). */
-function createTaskActionId(): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+/**
+ * The id Next gave createTaskAction in the build at `cwd` (the browser finds it in its JS bundle; we read the
+ * manifest). Each build salts its ids with its own key: a baseline checkout has other ids.
+ */
+function createTaskActionId(cwd = "."): string {
+  const manifest = JSON.parse(readFileSync(`${cwd}/.next/server/server-reference-manifest.json`, "utf8")) as {
     node: Record<string, { exportedName?: string }>;
   };
   const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === "createTaskAction")?.[0];
@@ -97,7 +100,7 @@ function createTaskActionId(): string {
 }
 
 /** A server-action POST as React 19 encodes it: field 0 holds the arguments (previous state, the form), the form's fields _1_. */
-function createTaskRequest(seeded: Seeded, cookie: string) {
+function createTaskRequest(seeded: Seeded, cookie: string, cwd?: string) {
   const boundary = "----anatomybench";
   // An array, not an object: "0" is an integer-like key that objects put first, and React decodes the arguments as the
   // fields stream in, so the form's fields must come before it (as browsers send them).
@@ -131,7 +134,7 @@ function createTaskRequest(seeded: Seeded, cookie: string) {
     headers: {
       cookie,
       accept: "text/x-component",
-      "next-action": createTaskActionId(),
+      "next-action": createTaskActionId(cwd),
       "next-router-state-tree": encodeURIComponent(routerState),
       "content-type": `multipart/form-data; boundary=${boundary}`,
     },
@@ -146,15 +149,16 @@ async function responseBytes(url: string, request: Pick<LoadOptions, "method" | 
   return { bytes: body.length, gzipBytes: gzipSync(body).length };
 }
 
-type Target = { adapter: Adapter; build: Row["build"]; url: string; cookie: string; server?: ServerHandle };
+type Target = { adapter: Adapter; build: Row["build"]; url: string; cookie: string; server?: ServerHandle; cwd?: string };
 
-function requestFor(scenario: Scenario, seeded: Seeded, cookie: string): Pick<LoadOptions, "method" | "body" | "headers"> {
-  return scenario.mutation ? createTaskRequest(seeded, cookie) : { method: "GET", headers: scenario.signedIn ? { cookie } : {} };
+function requestFor(scenario: Scenario, seeded: Seeded, target: Target): Pick<LoadOptions, "method" | "body" | "headers"> {
+  const cookie = target.cookie;
+  return scenario.mutation ? createTaskRequest(seeded, cookie, target.cwd) : { method: "GET", headers: scenario.signedIn ? { cookie } : {} };
 }
 
 /** Loads one page on every target in alternating bursts; one row per target. */
 async function runScenario(targets: Target[], scenario: Scenario, seeded: Seeded, cache: Row["cache"]): Promise<Row[]> {
-  const per = targets.map((target) => ({ target, request: requestFor(scenario, seeded, target.cookie), bursts: [] as LoadResult[], cpuSeconds: 0 }));
+  const per = targets.map((target) => ({ target, request: requestFor(scenario, seeded, target), bursts: [] as LoadResult[], cpuSeconds: 0 }));
   for (const p of per) await load(`${p.target.url}${scenario.path}`, { connections, seconds: Number(args.warmup), ...p.request }); // JIT, caches
   const before = await Promise.all(per.map((p) => scrapeCounters(p.target.url, metricsToken).catch(() => null)));
   for (let burst = 0; burst < bursts; burst++) {
@@ -237,7 +241,8 @@ async function benchLocal(): Promise<Row[]> {
           cwd: build === "baseline" ? args.baseline : undefined,
           env: { ...config.env, ...store, CACHE_KEY_PREFIX: `bench-${Date.now()}-${i}`, METRICS_TOKEN: metricsToken, RATE_LIMIT_MULTIPLIER: "10000", LOG_LEVEL: "warn" },
         });
-        targets.push({ adapter, build, url: server.url, server, cookie: await signIn(server.url, email, password) });
+        const cwd = build === "baseline" ? args.baseline : undefined;
+        targets.push({ adapter, build, url: server.url, server, cwd, cookie: await signIn(server.url, email, password) });
       }
       for (const scenario of scenarios(seeded).filter(config.only)) {
         for (const row of await runScenario(targets, scenario, seeded, config.cache)) rows.push(scenario.mutation ? { ...row, dispatch: config.dispatch } : row);

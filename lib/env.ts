@@ -159,6 +159,12 @@ function pinAuthUrl(appUrl: string): void {
   }
 }
 
+/** The URL Auth.js builds on (AUTH_URL, pinned to APP_URL's origin once getEnv() has run), or undefined. */
+export function getAuthUrl(): string | undefined {
+  getEnv();
+  return process.env.AUTH_URL?.trim() || undefined;
+}
+
 function clientAddressSourceOf(source: "vercel" | undefined, hops: number | undefined, isProduction: boolean): ClientAddressSource | undefined {
   if (source === "vercel") return { kind: "vercel" };
   if (hops === undefined) return isProduction ? undefined : { kind: "socket" };

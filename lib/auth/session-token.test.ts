@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "next-auth/jwt";
 import { getAuthSecret } from "@/lib/env";
-import { clearDecodedSessionsForTests, readSessionToken } from "@/lib/auth/session-token";
+import { clearDecodedSessionsForTests, readSessionToken, usesSecureSessionCookie } from "@/lib/auth/session-token";
 
 const decodes = vi.hoisted(() => ({ count: 0 }));
 vi.mock("next-auth/jwt", async (importOriginal) => {
@@ -54,5 +54,23 @@ describe("readSessionToken", () => {
     const headers = await cookieFor({ sub: "user-1" });
     const token = headers.get("cookie")!.slice(COOKIE.length + 1);
     expect(await readSessionToken(new Headers({ authorization: `Bearer ${token}` }))).toBeNull();
+  });
+});
+
+describe("usesSecureSessionCookie", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("follows AUTH_URL's protocol when it is set (lib/env.ts pins it to APP_URL)", () => {
+    vi.stubEnv("AUTH_URL", "https://app.example");
+    expect(usesSecureSessionCookie("authjs.session-token=x")).toBe(true);
+    vi.stubEnv("AUTH_URL", "http://localhost:3000");
+    expect(usesSecureSessionCookie("__Secure-authjs.session-token=x")).toBe(false);
+  });
+
+  it("without AUTH_URL, follows the cookie the browser sent over https (as Auth.js names it after the request)", () => {
+    vi.stubEnv("AUTH_URL", "");
+    expect(usesSecureSessionCookie("a=1; __Secure-authjs.session-token=x")).toBe(true);
+    expect(usesSecureSessionCookie("__Secure-authjs.session-token.0=x")).toBe(true);
+    expect(usesSecureSessionCookie("authjs.session-token=x")).toBe(false);
   });
 });

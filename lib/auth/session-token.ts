@@ -1,5 +1,5 @@
 import { decode, getToken, type JWT } from "next-auth/jwt";
-import { getAuthSecret, getEnv } from "@/lib/env";
+import { getAuthSecret, getAuthUrl } from "@/lib/env";
 
 // The session cookie, decoded once per process rather than on every request. Auth.js's session token is an
 // encrypted JWT (JWE): each decode derives the key (HKDF) and decrypts through WebCrypto, and `auth()` encodes a fresh
@@ -8,7 +8,8 @@ import { getAuthSecret, getEnv } from "@/lib/env";
 // until the token's own `exp`, in a bounded map shared by the proxy and the pages (same process, separate bundles:
 // hence globalThis). Only successful decodes are kept: a forged cookie costs its decode each time, as before.
 // What can change for a valid token — a sign-out, a password change — is checked on every request all the same
-// (lib/auth/current-user.ts: revoked sessions, session version).
+// (lib/auth/current-user.ts: revoked sessions, session version). Pages no longer go through Auth.js's `auth()`, so
+// its `jwt` and `session` callbacks do not run for them: a fork that adds claims there reads them from the token here.
 
 const MAX_ENTRIES = 10_000;
 type Entry = { token: JWT; expiresAtMs: number };
@@ -19,9 +20,15 @@ function decoded(): Map<string, Entry> {
   return holder.__anatomyDecodedSessions;
 }
 
-/** Auth.js names the cookie after the protocol of its URL, which lib/env.ts pins to APP_URL. */
-export function usesSecureSessionCookie(): boolean {
-  return getEnv().APP_URL.startsWith("https:");
+/**
+ * Whether the session cookie carries the `__Secure-` name. Auth.js names it after the protocol of its URL: AUTH_URL,
+ * which lib/env.ts pins to APP_URL when that is set; without it, the request's own protocol — and a browser sends a
+ * `__Secure-` cookie only over https, so its presence says the same.
+ */
+export function usesSecureSessionCookie(cookie: string): boolean {
+  const authUrl = getAuthUrl();
+  if (authUrl) return authUrl.startsWith("https:");
+  return /(^|;\s*)__Secure-authjs\.session-token(\.\d+)?=/.test(cookie);
 }
 
 async function memoizedDecode(params: Parameters<typeof decode>[0]): Promise<JWT | null> {
@@ -36,6 +43,8 @@ async function memoizedDecode(params: Parameters<typeof decode>[0]): Promise<JWT
   }
   if (hit) entries.delete(key);
   const token = await decode(params);
+  // Shared by every request presenting this token: nobody may change it in place.
+  if (token) Object.freeze(token);
   if (token && typeof token.exp === "number") {
     entries.set(key, { token, expiresAtMs: token.exp * 1000 });
     if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
@@ -53,7 +62,7 @@ export async function readSessionToken(headers: Headers): Promise<JWT | null> {
   return getToken({
     req: { headers: new Headers({ cookie }) },
     secret: getAuthSecret(),
-    secureCookie: usesSecureSessionCookie(),
+    secureCookie: usesSecureSessionCookie(cookie),
     decode: memoizedDecode as typeof decode,
   });
 }

@@ -4,6 +4,9 @@
 // runtime, the platform) believes it runs and a deploy carries on. Node-only: instrumentation.ts, whose edge
 // compilation must stay free of Node APIs, imports it when start-up fails (e2e/startup.spec.ts).
 export function failStartup(error: unknown): never {
-  process.stderr.write(`anatomy: start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  // A configuration error says all there is to say; anything else (a database, a migration) keeps its stack and cause.
+  const detail = error instanceof Error && error.name !== "ConfigError" ? `\n${error.stack ?? ""}${error.cause ? `\ncaused by: ${String((error.cause as Error).stack ?? error.cause)}` : ""}` : "";
+  process.stderr.write(`anatomy: start-up failed: ${message}${detail}\n`);
   process.exit(1);
 }

@@ -49,10 +49,13 @@ async function readParts(body: ReadableStream<Uint8Array> | null, contentType: s
 async function readText(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | Refusal> {
   const chunks: Buffer[] = [];
   try {
-    if (body) for await (const chunk of Readable.fromWeb(body as import("node:stream/web").ReadableStream).pipe(limited(limit))) chunks.push(chunk as Buffer);
+    const source = body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream) : Readable.from([]);
+    await pipeline(source, limited(limit), async (stream: AsyncIterable<Buffer>) => {
+      for await (const chunk of stream) chunks.push(chunk);
+    });
   } catch (error) {
     if (error instanceof TooLarge) return { status: 413, message: `A server action body may not exceed ${limit} bytes.` };
-    throw error;
+    return { status: 400, message: `The body of a server action could not be read: ${(error as Error).message}.` };
   }
   return Buffer.concat(chunks).toString("utf-8");
 }

@@ -13,7 +13,7 @@ export async function updateProfileAction(_: ActionState<unknown>, form: FormDat
     await updateProfile({ userId: user.id, input });
     // The name shows in the org pages' header and dashboard. Never "/" with "layout": that would revalidate the
     // prerendered marketing and error pages too, and the CSP hashes of their inline scripts with them.
-    revalidatePath("/[org]", "layout");
+    revalidatePath("/(app)/[org]", "layout");
   }, "Profile saved.");
 }
 
