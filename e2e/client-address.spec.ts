@@ -5,6 +5,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser } from "@playwright/test";
 import { expect, test, uniqueEmail } from "./fixtures";
+import { freePort } from "./ports";
 
 // Rate limits count the client address, and a client that writes a fresh x-forwarded-for on every request must not
 // get a fresh allowance. Two more instances of the built app (the suite's web server built it) run here with the real
@@ -16,14 +17,6 @@ import { expect, test, uniqueEmail } from "./fixtures";
 const RESET_PER_ADDRESS = 20;
 
 type Instance = { app: ChildProcess; url: string; log: () => string; dataDir: string; proxy?: Server };
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startApp(name: string, hops: string): Promise<Instance> {
   const dataDir = `.data-e2e-${name}`;

@@ -1,19 +1,10 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
+import { freePort } from "./ports";
 
 // A server that cannot start exits non-zero with the reason, instead of staying up and answering 500 to every
 // request (health checks included) while its supervisor believes it runs (instrumentation.ts).
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Starts the built app with `env` on a free port; resolves with its exit code and output once it exits (or 60 s). */
 async function startAndWaitForExit(env: Record<string, string>): Promise<{ code: number | null; output: string; answered: number[] }> {

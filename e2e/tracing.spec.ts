@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rmSync } from "node:fs";
 import { expect, test } from "./fixtures";
+import { freePort } from "./ports";
 
 // With OTEL_EXPORTER_OTLP_ENDPOINT set, the app exports its traces over OTLP. A second instance of the built app (the
 // suite's web server built it) runs here with the endpoint pointing at a stand-in collector, as a real deployment
@@ -17,15 +18,6 @@ let collected: Collected;
 let app: ChildProcess;
 let appLog = "";
 let PORT = 0;
-
-/** A port nothing listens on now: a server left running by an interrupted run would otherwise answer instead. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function attributesOf(list: { key: string; value: Record<string, unknown> }[] = []): Record<string, unknown> {
   return Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
