@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Transactional outbox: an event is written in the same transaction as the change that causes it, then dispatched to
 // Inngest after commit. The row id is the Inngest event id, so a re-dispatch is deduplicated by Inngest.
@@ -44,4 +44,17 @@ export const jobRuns = pgTable(
     index("job_runs_status_started_idx").on(t.status, t.startedAt),
     index("job_runs_org_started_idx").on(t.orgId, t.startedAt),
   ],
+);
+
+// Scheduled ticks claimed by the in-process executor (no Inngest): with several instances, each fires every schedule;
+// the one whose insert of (function, scheduled time) succeeds runs that tick. Trimmed nightly by maintain-database.
+export const jobCronTicks = pgTable(
+  "job_cron_ticks",
+  {
+    functionId: text("function_id").notNull(),
+    scheduledAt: timestamp("scheduled_at", { withTimezone: true }).notNull(),
+    claimedBy: text("claimed_by").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.functionId, t.scheduledAt] }), index("job_cron_ticks_claimed_idx").on(t.claimedAt)],
 );

@@ -77,6 +77,13 @@ export type LocalExecutorOptions = {
   log?: LocalExecutorLog;
   /** Longest in-process sleep; longer `step.sleep`s are cut to this with a warning. Default 24h. */
   maxSleepMs?: number;
+  /**
+   * With several processes each running this executor (a cluster without Inngest), every process's schedule fires:
+   * a scheduled run starts only where this resolves true for (function id, the tick's scheduled time), so that one
+   * claim store shared by the processes runs each tick once. A claim that throws skips the tick (logged).
+   * Unset: every tick runs here. `runCronNow` never asks.
+   */
+  claimCronTick?: (functionId: string, scheduledAt: Date) => Promise<boolean>;
 };
 
 export type LocalEvent = { id?: string; name: string; data: unknown; ts?: number };
@@ -734,6 +741,24 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
 
   const cronEvent = (cron: string) => newEvent(EVENT_SCHEDULED_TIMER, { cron });
 
+  // The tick a firing belongs to: the latest scheduled time up to now (croner fires a few ms after it, and a busy
+  // event loop may delay it further), so every process names the same tick whatever its delay.
+  const scheduledTick = async (reg: Registration, raw: string, job: Cron) => {
+    if (opts.claimCronTick) {
+      const scheduledAt = job.previousRuns(1, new Date(now().getTime() + 1000))[0] ?? now();
+      try {
+        if (!(await opts.claimCronTick(reg.id, scheduledAt))) {
+          log.info({ functionId: reg.id, scheduledAt: scheduledAt.toISOString() }, "local executor: cron tick claimed by another process");
+          return;
+        }
+      } catch (err) {
+        log.warn({ functionId: reg.id, err }, "local executor: could not claim the cron tick; skipped");
+        return;
+      }
+    }
+    void startRun(reg, cronEvent(raw));
+  };
+
   const localFetch: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
@@ -777,8 +802,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
           const { pattern, timezone } = parseCron(raw);
           try {
             cronJobs.push(
-              new Cron(pattern, { timezone, unref: true, catch: true }, () => {
-                startRun(reg, cronEvent(raw));
+              new Cron(pattern, { timezone, unref: true, catch: true }, (job) => {
+                void scheduledTick(reg, raw, job);
               }),
             );
           } catch (err) {

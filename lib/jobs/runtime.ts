@@ -4,6 +4,7 @@ import { serve } from "inngest/next";
 import { getEnv } from "@/lib/env";
 import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
 import { jobFunctions } from "@/lib/jobs/functions";
+import { claimCronTick } from "@/lib/jobs/cron-ticks";
 import { createLocalExecutor, type LocalExecutor } from "@/lib/jobs/local-executor";
 import type { EventSender } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
@@ -29,6 +30,8 @@ export function getLocalExecutor(): LocalExecutor {
     functions: jobFunctions,
     handler: (request) => inngestHandlers.POST(request as NextRequest, undefined),
     log: logger.child({ module: "jobs" }),
+    // Several instances sharing a database each run the schedules: one of them claims each tick.
+    claimCronTick: (functionId, scheduledAt) => claimCronTick(functionId, scheduledAt),
   });
   const executor = holder.__anatomyLocalExecutor;
   // step.sendEvent inside functions reaches the executor through the client's fetch.

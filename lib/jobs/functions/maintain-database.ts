@@ -3,6 +3,7 @@ import { purgeUnusableTokens } from "@/lib/auth/account";
 import { purgeExpiredRevokedSessions } from "@/lib/auth/revoked-sessions";
 import { getEnv } from "@/lib/env";
 import { inngest } from "@/lib/jobs/client";
+import { deleteCronTicksBefore } from "@/lib/jobs/cron-ticks";
 import { deleteJobRunsBefore } from "@/lib/jobs/job-runs";
 import { deleteDispatchedOutboxEvents } from "@/lib/jobs/outbox";
 import { purgeClosedInvitations } from "@/lib/orgs/invitations";
@@ -29,6 +30,7 @@ export const maintainDatabase = inngest.createFunction(
       return {
         outbox: await deleteDispatchedOutboxEvents({ before: new Date(now - 7 * DAY) }),
         jobRuns: await deleteJobRunsBefore(new Date(now - 30 * DAY)),
+        cronTicks: await deleteCronTicksBefore(new Date(now - DAY)),
         files: await deleteExpiredFiles(new Date(now)),
       };
     });
