@@ -7,6 +7,11 @@ import { ASSET_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./lib/secu
 export { serverActionBodyLimit };
 
 const nextConfig: NextConfig = {
+  // The deployable artifact: .next/standalone holds server.js and the node_modules it needs (what the container image
+  // and the local cluster run: scripts/cluster, docs/scaling.md). `next start` serves the same build in development
+  // and tests. Migrations ship with it: the embedded database applies them at start.
+  output: "standalone",
+  outputFileTracingIncludes: { "/*": ["./drizzle/**/*"] },
   // PGlite ships WASM + data files that break when bundled; argon2 is a native addon.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "pino-pretty", "@sentry/node-core"],
   poweredByHeader: false,

@@ -1,0 +1,286 @@
+/**
+ * `npm run bench:cluster`: proves the app scales out. A cluster of the standalone build (scripts/cluster: N instances
+ * behind nginx, one Postgres database, Redis through the Upstash bridge), then, each with assertions:
+ *
+ *   shared state   a session made on one instance is accepted by the others; sign-in guesses spread over every
+ *                  instance are limited as one; a rename on one shows on another's next load; an assignment email is
+ *                  sent once whichever instance served the request; each cron tick runs once across the cluster
+ *   rolling        under the mixed load, every instance replaced by a new build one at a time: 0 failed requests,
+ *                  0 lost writes (tasks in the database = create-task actions acknowledged)
+ *   blue-green     a green set of another build beside blue: a green that fails its smoke test is never switched to;
+ *                  a good one is, under load, and rolled back: 0 failed requests, 0 lost writes, blue kept warm
+ *
+ * Options: --instances 3, --connections 32, --seconds 60 (least load per deploy phase), --users 24.
+ * CI runs a shorter one (`--seconds 20`); the figures of a full run are in docs/scaling.md. Exit 1 on any failure.
+ * Needs nginx (found or installed: scripts/cluster/nginx.ts), PostgreSQL and Redis on this machine.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { Client, readManifest, sessionCookie } from "../e2e/attack-client";
+import { Cluster, type Instance, type Release } from "../scripts/cluster/cluster";
+import { ensureNginx } from "../scripts/cluster/nginx";
+import { build, startSharedServices } from "../scripts/cluster/services";
+import { freePort } from "../e2e/ports";
+import { formatMix, startMixedLoad, type LoadUser, type MixResult } from "./load-mix";
+import { saveResults, seed, signIn } from "./lib";
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    seconds: { type: "string", default: "60" },
+    users: { type: "string", default: "24" },
+  },
+});
+const INSTANCES = Number(values.instances);
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const USERS = Number(values.users);
+const PASSWORD = "cluster-password-123";
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+type Check = { name: string; ok: boolean; detail: string };
+const checks: Check[] = [];
+function check(name: string, ok: boolean, detail: string) {
+  checks.push({ name, ok, detail });
+  log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const root = process.cwd();
+const nginxBin = ensureNginx(log);
+const services = await startSharedServices({ name: `anatomy_bench_cluster_${process.pid}`, log });
+// This process seeds through the app's own services: the same database, cache and key prefix as the instances.
+Object.assign(process.env, services.env);
+const sql = postgres(services.databaseUrl, { max: 2, onnotice: () => {} });
+const port = await freePort();
+const cluster = new Cluster({
+  dir: path.join(root, ".cluster", `bench-${port}`),
+  port,
+  firstInstancePort: port + 1,
+  nginxBin,
+  env: {
+    ...services.env,
+    APP_URL: `http://127.0.0.1:${port}`,
+    TRUSTED_PROXY_HOPS: "1",
+    ANATOMY_EMBEDDED: "1",
+    ANATOMY_DEV_MAILBOX: "1",
+    SHUTDOWN_DRAIN_SECONDS: "3",
+    LOG_LEVEL: "warn",
+  },
+  log: (line) => log(`cluster: ${line}`),
+});
+
+let exitCode = 1;
+// An error thrown where no await catches it (a load generator callback): the cluster and the database still go.
+process.once("uncaughtException", (error) => {
+  console.error(error);
+  void cleanUp().finally(() => process.exit(1));
+});
+try {
+  // Three builds of the same sources with one server-actions key: each a release with its own build id.
+  const actionsKey = randomBytes(32).toString("base64");
+  const releases: Release[] = [];
+  for (const id of ["r1", "r2", "r3"]) {
+    build({ actionsKey, log });
+    releases.push(cluster.prepareRelease(root, id));
+  }
+  const [r1, r2, r3] = releases as [Release, Release, Release];
+  const actionIds = (release: Release) => readManifest(path.join(release.dir, ".next", "server")).actions;
+  const actionId = (name: string) => actionIds(r1).find((a) => a.name === name)!.id;
+  check(
+    "action ids are the same in every release (one NEXT_SERVER_ACTIONS_ENCRYPTION_KEY)",
+    [r2, r3].every((r) => actionIds(r).find((a) => a.name === "createTaskAction")?.id === actionId("createTaskAction")),
+    `createTaskAction ${actionId("createTaskAction").slice(0, 12)}…, builds ${releases.map((r) => r.buildId).join(", ")}`,
+  );
+
+  await cluster.start();
+  const clusterStart = new Date();
+  await Promise.all(Array.from({ length: INSTANCES }, () => cluster.startInstance(r1)));
+  const [a, b, c] = cluster.routed() as [Instance, Instance, Instance];
+  const at = (instance: Instance) => new Client(`http://127.0.0.1:${instance.port}`);
+  const lb = new Client(cluster.url);
+
+  // ---- users ------------------------------------------------------------------------------------------------------
+  const users: (LoadUser & { email: string; teammateId: string })[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const email = `cluster-${i}-${started}@example.test`;
+    const s = await seed({ email, password: PASSWORD, tasks: 20 });
+    // Verified, as a user who opened the link: unverified users may not assign tasks to others.
+    await sql`update users set email_verified = now() where id = ${s.userId}`;
+    users.push({ cookie: await signIn(cluster.url, email, PASSWORD), orgId: s.orgId, orgSlug: s.orgSlug, projectId: s.projectId, email, teammateId: s.teammateId });
+  }
+  log(`${users.length} users signed in through the load balancer`);
+
+  // ---- shared state -----------------------------------------------------------------------------------------------
+  {
+    const signInAt = await at(a).action(actionId("signInAction"), [["email", users[0]!.email], ["password", PASSWORD], ["callbackUrl", "/app"]], { path: "/sign-in" });
+    const cookie = sessionCookie(signInAt.setCookie);
+    const pages = await Promise.all([b, c].map((instance) => at(instance).request(`/${users[0]!.orgSlug}`, { cookie })));
+    check(
+      "a session made on one instance is accepted by the others",
+      Boolean(cookie) && pages.every((p) => p.status === 200 && p.text.includes(users[0]!.orgSlug)),
+      `signed in on ${a.name} (${signInAt.status}), dashboard on ${b.name}/${c.name}: ${pages.map((p) => p.status).join("/")}`,
+    );
+  }
+  {
+    const target = users.at(-1)!;
+    const answers: string[] = [];
+    for (let i = 0; i < 13; i++) {
+      const instance = [a, b, c][i % 3]!;
+      const answer = await at(instance).action(actionId("signInAction"), [["email", target.email], ["password", `wrong-${i}`], ["callbackUrl", "/app"]], { path: "/sign-in" });
+      answers.push(answer.state?.error ?? `status ${answer.status}`);
+    }
+    const correct = await at(b).action(actionId("signInAction"), [["email", target.email], ["password", PASSWORD], ["callbackUrl", "/app"]], { path: "/sign-in" });
+    const wrong = answers.filter((x) => x === "Incorrect email or password.").length;
+    const limited = answers.filter((x) => x.startsWith("Too many sign-in attempts")).length;
+    check(
+      "sign-in guesses spread over every instance are limited as one",
+      wrong === 10 && limited === 3 && Boolean(correct.state?.error?.startsWith("Too many")),
+      `13 wrong passwords round-robin over ${a.name}/${b.name}/${c.name}: ${wrong} checked, ${limited} refused; then the right one: ${correct.state?.error ?? correct.status}`,
+    );
+  }
+  {
+    const user = users[0]!;
+    const before = await at(b).request(`/${user.orgSlug}/settings`, { cookie: user.cookie }); // warms b's view of it
+    const name = `Renamed ${started}`;
+    const rename = await at(a).action(actionId("updateOrganizationAction"), [["orgId", user.orgId], ["name", name], ["slug", user.orgSlug]], { cookie: user.cookie, path: `/${user.orgSlug}/settings` });
+    const after = await Promise.all([b, c].map((instance) => at(instance).request(`/${user.orgSlug}`, { cookie: user.cookie })));
+    check(
+      "a rename on one instance shows on the others' next load",
+      before.status === 200 && !before.text.includes(name) && after.every((p) => p.status === 200 && p.text.includes(name)),
+      `renamed on ${a.name} (${rename.status} ${rename.location ?? ""}); next load on ${b.name}/${c.name}: ${after.map((p) => (p.text.includes(name) ? "new name" : "OLD NAME")).join("/")}`,
+    );
+  }
+  {
+    const user = users[1]!;
+    const assigned = 6;
+    let acknowledged = 0;
+    for (let i = 0; i < assigned; i++) {
+      const answer = await lb.action(
+        actionId("createTaskAction"),
+        [["orgId", user.orgId], ["projectId", user.projectId], ["title", `assigned ${i}`], ["status", "todo"], ["assigneeId", user.teammateId], ["dueOn", ""]],
+        { cookie: user.cookie, path: `/${user.orgSlug}/projects/${user.projectId}` },
+      );
+      if (answer.state?.ok) acknowledged++;
+      else log(`assignment ${i}: ${answer.status} ${answer.location ?? ""} ${JSON.stringify(answer.state) ?? answer.text.slice(0, 300)}`);
+    }
+    const [teammate] = await sql<{ email: string }[]>`select email from users where id = ${user.teammateId}`;
+    const count = async () => (await sql<{ n: number }[]>`select count(*)::int as n from mail_messages where "to" = ${teammate!.email}`)[0]!.n;
+    let mails = 0;
+    for (let i = 0; i < 60 && mails < acknowledged; i++, await sleep(500)) mails = await count();
+    await sleep(3000);
+    mails = await count();
+    check("an assignment email is sent once whichever instance served the request", acknowledged === assigned && mails === assigned, `${acknowledged} tasks assigned through the load balancer, ${mails} emails to the assignee`);
+  }
+
+  // ---- rolling deploy ---------------------------------------------------------------------------------------------
+  // Lost writes: acknowledged tasks (an `ok` answer) that are not in the table.
+  const lostOf = async (titles: string[]) => {
+    const found = await sql<{ n: number }[]>`select count(*)::int as n from tasks where title = any(${titles})`;
+    return titles.length - found[0]!.n;
+  };
+  const underLoad = async (phase: string, during: () => Promise<void>): Promise<MixResult & { lost: number }> => {
+    const load = startMixedLoad(cluster.url, { users, createTaskActionId: actionId("createTaskAction"), connections: CONNECTIONS, tag: `load-${phase}-${started}` });
+    const from = Date.now();
+    await sleep(3000);
+    await during();
+    const left = SECONDS * 1000 - (Date.now() - from);
+    if (left > 0) await sleep(left);
+    await sleep(2000);
+    const result = await load.stop();
+    const lost = await lostOf(result.acknowledgedTitles);
+    log(formatMix(phase, result));
+    return { ...result, lost };
+  };
+
+  let rollMs = 0;
+  const rolling = await underLoad("rolling deploy", async () => {
+    const t = Date.now();
+    await cluster.rollTo(r2);
+    rollMs = Date.now() - t;
+  });
+  const onR2 = cluster.routed().every((i) => i.release === "r2") && cluster.routed().length === INSTANCES;
+  check(
+    "rolling deploy under load: 0 failed requests",
+    rolling.failed === 0 && onR2,
+    `${INSTANCES} instances replaced r1 → r2 in ${(rollMs / 1000).toFixed(1)} s; ${rolling.requests} requests, ${rolling.failed} failed ${JSON.stringify(rolling.failures)}`,
+  );
+  check("rolling deploy under load: 0 lost writes", rolling.lost === 0 && rolling.acknowledgedWrites > 0, `${rolling.acknowledgedWrites} writes acknowledged, ${rolling.lost} of them missing`);
+
+  // ---- blue-green -------------------------------------------------------------------------------------------------
+  const smoke = async (instance: Instance): Promise<string | undefined> => {
+    const client = at(instance);
+    const ready = await client.request("/api/ready");
+    if (ready.status !== 200) return `/api/ready ${ready.status}`;
+    const signInPage = await client.request("/sign-in");
+    if (signInPage.status !== 200) return `/sign-in ${signInPage.status}`;
+    const dashboard = await client.request(`/${users[2]!.orgSlug}`, { cookie: users[2]!.cookie });
+    if (dashboard.status !== 200) return `a signed-in user's dashboard answered ${dashboard.status} ${dashboard.location ?? ""}`;
+    return undefined;
+  };
+  {
+    // A green started with another AUTH_SECRET (a deploy that lost its secret): every session would end on switch.
+    const broken = await cluster.startInstance(r3, "green", { AUTH_SECRET: randomBytes(32).toString("base64url") });
+    const failure = await smoke(broken);
+    const stillBlue = cluster.liveColor === "blue" && cluster.routed().every((i) => i.color === "blue");
+    check("a green that fails its smoke test is never switched to", failure !== undefined && stillBlue, `smoke test of ${broken.name}: ${failure ?? "passed (!)"}; live colour ${cluster.liveColor}`);
+    await cluster.stopInstance(broken);
+  }
+  const green: Instance[] = [];
+  for (let i = 0; i < INSTANCES; i++) green.push(await cluster.startInstance(r3, "green"));
+  const smokes = await Promise.all(green.map(smoke));
+  check("green passes its smoke test, beside blue", smokes.every((s) => s === undefined), smokes.map((s, i) => `${green[i]!.name}: ${s ?? "ok"}`).join(", "));
+  let blueWarm = false;
+  const blueGreen = await underLoad("blue-green switch and rollback", async () => {
+    await cluster.switchTo("green");
+    await sleep(Math.max(3000, (SECONDS * 1000) / 3));
+    blueWarm = cluster.instances.filter((i) => i.color === "blue" && i.state === "ready").length === INSTANCES;
+    await cluster.switchTo("blue");
+  });
+  check(
+    "blue-green switch and rollback under load: 0 failed requests",
+    blueGreen.failed === 0 && blueWarm && cluster.liveColor === "blue",
+    `${blueGreen.requests} requests, ${blueGreen.failed} failed ${JSON.stringify(blueGreen.failures)}; blue kept warm while green was live: ${blueWarm}`,
+  );
+  check("blue-green under load: 0 lost writes", blueGreen.lost === 0 && blueGreen.acknowledgedWrites > 0, `${blueGreen.acknowledgedWrites} writes acknowledged, ${blueGreen.lost} of them missing`);
+
+  // ---- cron ticks -------------------------------------------------------------------------------------------------
+  {
+    const ticks = await sql<{ n: number; instances: number }[]>`
+      select count(*)::int as n, count(distinct claimed_by)::int as instances from job_cron_ticks
+      where function_id like '%redispatch-outbox' and scheduled_at >= ${clusterStart}`;
+    const runs = await sql<{ n: number }[]>`
+      select count(*)::int as n from job_runs where function_id like '%redispatch-outbox' and started_at >= ${clusterStart}`;
+    const minutes = Math.floor(Date.now() / 60_000) - Math.floor(clusterStart.getTime() / 60_000);
+    check(
+      "each cron tick runs once across the cluster",
+      ticks[0]!.n === runs[0]!.n && ticks[0]!.n <= minutes && ticks[0]!.n >= minutes - 1 && minutes >= 1,
+      `${minutes} minute ticks passed with ${INSTANCES}-${INSTANCES * 2} instances firing each: ${ticks[0]!.n} claimed (by ${ticks[0]!.instances} different instances), ${runs[0]!.n} runs of redispatch-outbox`,
+    );
+  }
+
+  const failed = checks.filter((x) => !x.ok);
+  console.log(`\ncluster proof: ${checks.length - failed.length}/${checks.length} checks passed, ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per deploy phase`);
+  for (const f of failed) console.log(`  FAILED ${f.name}: ${f.detail}`);
+  const figures = (r: MixResult & { lost: number }) => ({ ...r, acknowledgedTitles: undefined });
+  const file = saveResults("cluster", { instances: INSTANCES, connections: CONNECTIONS, seconds: SECONDS, users: USERS, checks, rolling: figures(rolling), blueGreen: figures(blueGreen) });
+  console.log(`results: ${file}`);
+  exitCode = failed.length === 0 ? 0 : 1;
+} catch (error) {
+  console.error(error);
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
+
+async function cleanUp() {
+  await cluster.stop().catch((e: unknown) => console.error(e));
+  await sql.end();
+  const { closeDb } = await import("@/lib/db/client");
+  await closeDb().catch(() => {});
+  await services.close().catch((e: unknown) => console.error(e));
+}
