@@ -55,6 +55,7 @@ const nginxBin = ensureNginx(log);
 const services = await startSharedServices({ name: `anatomy_bench_cluster_${process.pid}`, log });
 // This process seeds through the app's own services: the same database, cache and key prefix as the instances.
 Object.assign(process.env, services.env);
+process.env.LOG_LEVEL ??= "warn";
 const sql = postgres(services.databaseUrl, { max: 2, onnotice: () => {} });
 const port = await freePort();
 const cluster = new Cluster({

@@ -272,6 +272,9 @@ export class Cluster {
         }),
     );
     await this.nginx.stop();
+    // The releases are copies of whole builds; the logs stay for a look afterwards.
+    rmSync(path.join(this.opts.dir, "releases"), { recursive: true, force: true });
+    rmSync(path.join(this.opts.dir, "static"), { recursive: true, force: true });
   }
 }
 
