@@ -9,6 +9,7 @@
  *                  0 lost writes (tasks in the database = create-task actions acknowledged)
  *   blue-green     a green set of another build beside blue: a green that fails its smoke test is never switched to;
  *                  a good one is, under load, and rolled back: 0 failed requests, 0 lost writes, blue kept warm
+ *   scale          the same load on 1, 2, 3 instances: requests per second and latency, 0 failed requests
  *
  * Options: --instances 3, --connections 32, --seconds 60 (least load per deploy phase), --users 24.
  * CI runs a shorter one (`--seconds 20`); the figures of a full run are in docs/scaling.md. Exit 1 on any failure.
@@ -264,11 +265,32 @@ try {
     );
   }
 
+  // ---- throughput at 1, 2, 3 instances ---------------------------------------------------------------------------
+  // Green goes (it was kept warm for the rollback), then blue is cut to one instance and grown back, the same load on
+  // each size. On this machine's two cores the instances share the CPU with nginx, Postgres, Redis and the load
+  // generator, so this measures the harness as much as the app: docs/scaling.md says what to expect elsewhere.
+  for (const i of cluster.instances.filter((x) => x.color === "green" && x.state !== "exited")) await cluster.stopInstance(i);
+  for (const i of cluster.routed().slice(1)) await cluster.stopInstance(i);
+  const scale: { instances: number; requestsPerSec: number; p50: number; p95: number; failed: number }[] = [];
+  for (let n = 1; n <= INSTANCES; n++) {
+    while (cluster.routed().length < n) await cluster.startInstance(r2);
+    const load = startMixedLoad(cluster.url, { users, createTaskActionId: actionId("createTaskAction"), connections: CONNECTIONS, tag: `load-scale-${n}-${started}` });
+    await sleep(Math.max(5000, (SECONDS * 1000) / 2));
+    const result = await load.stop();
+    log(formatMix(`${n} instance(s)`, result));
+    scale.push({ instances: n, requestsPerSec: result.requestsPerSec, p50: result.p50, p95: result.p95, failed: result.failed });
+  }
+  check(
+    "the same load on 1, 2 and 3 instances: 0 failed requests",
+    scale.every((r) => r.failed === 0),
+    scale.map((r) => `${r.instances}: ${r.requestsPerSec}/s (×${(r.requestsPerSec / scale[0]!.requestsPerSec).toFixed(2)}), p95 ${r.p95} ms`).join("; "),
+  );
+
   const failed = checks.filter((x) => !x.ok);
   console.log(`\ncluster proof: ${checks.length - failed.length}/${checks.length} checks passed, ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per deploy phase`);
   for (const f of failed) console.log(`  FAILED ${f.name}: ${f.detail}`);
   const figures = (r: MixResult & { lost: number }) => ({ ...r, acknowledgedTitles: undefined });
-  const file = saveResults("cluster", { instances: INSTANCES, connections: CONNECTIONS, seconds: SECONDS, users: USERS, checks, rolling: figures(rolling), blueGreen: figures(blueGreen) });
+  const file = saveResults("cluster", { instances: INSTANCES, connections: CONNECTIONS, seconds: SECONDS, users: USERS, checks, rolling: figures(rolling), blueGreen: figures(blueGreen), scale });
   console.log(`results: ${file}`);
   exitCode = failed.length === 0 ? 0 : 1;
 } catch (error) {

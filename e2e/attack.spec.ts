@@ -220,6 +220,16 @@ const actions: Record<string, ActionSpec> = {
     refusals: [{ as: "outsider", fields: () => [["token", "A".repeat(43)]], error: "This link is invalid, expired or already used. Request a new one.", scopedWrites: true }],
     positive: { by: "setup: the owners verify their addresses through it" },
   },
+  retryDeadEventsAction: {
+    kind: "public", order: 40, page: () => "/admin/jobs", fields: () => [],
+    // Platform admins only; anyone else is told nothing exists (the page answers them 404).
+    refusals: [
+      { as: "ownerV", fields: () => [["eventId", "all"]], error: "Not found." },
+      { as: "ghost", fields: () => [["eventId", "all"]], error: SESSION_ENDED },
+      { as: "outsider", fields: () => [["eventId", randomUUID()]], error: "Not found." },
+    ],
+    positive: { by: "e2e/observability.spec.ts (a platform admin retries an undelivered event)" },
+  },
   acceptInvitationAction: {
     kind: "public", order: 26, page: (w) => `/invite/${w.V.invitationToken}`, fields: () => [],
     refusals: [

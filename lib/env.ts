@@ -81,6 +81,12 @@ const schema = z.object({
   ANATOMY_JOB_DISPATCH: z.enum(["0", "1"]).default("1"),
   // /api/ready reports the outbox as failing (not critical) above this many pending events.
   OUTBOX_READY_MAX_BACKLOG: z.coerce.number().int().min(1).default(1000),
+  // Hand-over attempts (one a minute, by the re-dispatcher) before an outbox event is dead-lettered: kept, shown on
+  // /admin/jobs with a retry button, no longer tried on its own.
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(30),
+  // Imports, reports and job runs that have not moved for this long are marked failed by the sweeper (a process that
+  // ran them in memory died; jobs/functions/sweep-stale-work.ts).
+  JOB_STALE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   // Uploads and generated files, per file (Postgres storage).
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   // Days of activity kept; older monthly partitions are detached and dropped by the maintenance job. 0 keeps all.

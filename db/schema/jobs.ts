@@ -14,11 +14,14 @@ export const outboxEvents = pgTable(
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    // Dead-lettered: handing it over failed OUTBOX_MAX_ATTEMPTS times; kept and shown, retried only on request.
+    deadAt: timestamp("dead_at", { withTimezone: true }),
   },
   (t) => [
     // The re-dispatcher and the backlog gauge read only pending rows, oldest first.
     index("outbox_events_pending_idx").on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
     index("outbox_events_dispatched_idx").on(t.dispatchedAt),
+    index("outbox_events_dead_idx").on(t.deadAt).where(sql`${t.deadAt} is not null`),
   ],
 );
 

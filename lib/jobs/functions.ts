@@ -9,6 +9,7 @@ import { redispatchOutbox } from "@/lib/jobs/functions/redispatch-outbox";
 import { sendInvitationEmail } from "@/lib/jobs/functions/send-invitation-email";
 import { sendPasswordResetEmail } from "@/lib/jobs/functions/send-password-reset-email";
 import { sendVerificationEmail } from "@/lib/jobs/functions/send-verification-email";
+import { sweepStaleWork } from "@/lib/jobs/functions/sweep-stale-work";
 
 /** Every background function the app serves (app/api/inngest/route.ts) and the local executor runs. */
 export const jobFunctions = [
@@ -22,5 +23,6 @@ export const jobFunctions = [
   redispatchOutbox,
   maintainDatabase,
   purgeDeletedOrganizations,
+  sweepStaleWork,
   recordJobFailure,
 ];

@@ -116,3 +116,16 @@ export async function deleteJobRunsBefore(before: Date, db: Db = getDb()): Promi
   const deleted = await db.delete(jobRuns).where(lt(jobRuns.startedAt, before)).returning({ runId: jobRuns.runId });
   return deleted.length;
 }
+
+/**
+ * Runs recorded as running that have not moved since `before`: their process died (the in-process executor keeps
+ * runs in memory; Inngest would have retried or failed them). Marked failed so that nothing shows "running" for ever.
+ */
+export async function failLostJobRuns(before: Date, db: Db = getDb()): Promise<number> {
+  const lost = await db
+    .update(jobRuns)
+    .set({ status: "failed", error: "Lost: no progress since the process running it stopped.", finishedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(jobRuns.status, "running"), lt(jobRuns.updatedAt, before)))
+    .returning({ runId: jobRuns.runId });
+  return lost.length;
+}

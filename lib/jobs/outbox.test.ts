@@ -2,15 +2,16 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { jobRuns, outboxEvents } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
+import { resetEnvForTests } from "@/lib/env";
 import { withTx } from "@/lib/db/transaction";
 import { inngest } from "@/lib/jobs/client";
 import { invitationCreated } from "@/lib/jobs/events";
 import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
 import { createLocalExecutor } from "@/lib/jobs/local-executor";
-import { dispatchOutboxEvents, enqueueEvent, listStuckOutboxEvents, setEventSenderForTests } from "@/lib/jobs/outbox";
+import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents, setEventSenderForTests } from "@/lib/jobs/outbox";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";
 import { createOrgWithRoles, mailTo, uniqueEmail } from "@/lib/testing/factories";
@@ -19,7 +20,11 @@ import { drainJobs } from "@/lib/testing/jobs";
 // The outbox and the in-process executor end to end, with the app's own Inngest client (and so its job_runs
 // middleware): an event written in a transaction runs its function after commit; failures are retried and recorded.
 
-afterEach(() => setEventSenderForTests(undefined));
+afterEach(() => {
+  setEventSenderForTests(undefined);
+  vi.unstubAllEnvs();
+  resetEnvForTests();
+});
 
 async function outboxRow(id: string) {
   const [row] = await getDb().select().from(outboxEvents).where(eq(outboxEvents.id, id));
@@ -84,6 +89,35 @@ describe("outbox → executor", () => {
     await dispatchOutboxEvents([outboxId]);
     expect(await mailTo(email)).toHaveLength(1);
     expect((await outboxRow(outboxId)).dispatchedAt).toBeInstanceOf(Date);
+  });
+
+  it("an event Inngest keeps refusing is dead-lettered after OUTBOX_MAX_ATTEMPTS, left alone by the re-dispatcher, and sent on retry", async () => {
+    vi.stubEnv("OUTBOX_MAX_ATTEMPTS", "3");
+    resetEnvForTests();
+    const { org, actors } = await createOrgWithRoles();
+    const email = uniqueEmail("dead-letter");
+    setEventSenderForTests(async () => {
+      throw new Error("Inngest API Error: 400 event too large");
+    });
+    const { id } = await createInvitation({ actor: actors.owner, input: { orgId: org.id, email, role: "member" } });
+    await drainJobs();
+    const outboxId = await latestOutboxIdFor(id);
+    const later = new Date(Date.now() + 61_000);
+    expect(await listStuckOutboxEvents({ olderThanMs: 60_000, now: later, limit: 10_000 })).toContain(outboxId);
+    await dispatchOutboxEvents([outboxId]); // the re-dispatcher's second and third tries
+    await dispatchOutboxEvents([outboxId]);
+    expect(await outboxRow(outboxId)).toMatchObject({ dispatchedAt: null, attempts: 3, deadAt: expect.any(Date), lastError: expect.stringContaining("too large") });
+    expect(await listStuckOutboxEvents({ olderThanMs: 60_000, now: later, limit: 10_000 })).not.toContain(outboxId);
+    expect((await listDeadOutboxEvents({ limit: 1000 })).map((e) => e.id)).toContain(outboxId);
+    expect((await getOutboxBacklog()).dead).toBeGreaterThanOrEqual(1);
+
+    // Fixed: an operator retries it; it goes out at once and the mail is sent.
+    setEventSenderForTests(undefined);
+    expect(await retryDeadOutboxEvents({ ids: [outboxId] })).toBe(1);
+    await drainJobs();
+    expect(await outboxRow(outboxId)).toMatchObject({ deadAt: null, dispatchedAt: expect.any(Date) });
+    expect(await mailTo(email)).toHaveLength(1);
+    expect(await retryDeadOutboxEvents({ ids: [outboxId] })).toBe(0);
   });
 
   it("a crash after Inngest got the event but before it was marked sent: the re-dispatch is dropped as a duplicate", async () => {

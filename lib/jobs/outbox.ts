@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { after } from "next/server";
 import { outboxEvents } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
@@ -7,6 +7,7 @@ import { afterCommit } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
 import type { EventData } from "@/lib/jobs/events";
 import { logger } from "@/lib/observability/logger";
+import { getMetrics } from "@/lib/observability/metrics";
 import type { z } from "zod";
 
 // The transactional outbox. A service that causes background work writes the event here, in the transaction of its
@@ -103,11 +104,28 @@ async function markDispatched(db: Db, ids: string[]) {
 }
 
 async function recordFailedAttempt(db: Db, ids: string[], error: unknown) {
-  await db
+  const maxAttempts = getEnv().OUTBOX_MAX_ATTEMPTS;
+  const rows = await db
     .update(outboxEvents)
-    .set({ attempts: sql`${outboxEvents.attempts} + 1`, lastError: error instanceof Error ? error.message.slice(0, 500) : "send failed" })
-    .where(inArray(outboxEvents.id, ids));
-  log.warn({ err: error, events: ids.length }, "could not hand events to Inngest; they stay pending for the re-dispatcher");
+    .set({
+      attempts: sql`${outboxEvents.attempts} + 1`,
+      lastError: error instanceof Error ? error.message.slice(0, 500) : "send failed",
+      // The last allowed attempt failed: dead-lettered, no longer picked up by the re-dispatcher.
+      deadAt: sql`case when ${outboxEvents.attempts} + 1 >= ${maxAttempts} then now() else null end`,
+    })
+    .where(inArray(outboxEvents.id, ids))
+    .returning({ id: outboxEvents.id, name: outboxEvents.name, deadAt: outboxEvents.deadAt });
+  const dead = rows.filter((row) => row.deadAt);
+  if (dead.length > 0) {
+    getMetrics().outboxDeadLettered.inc(dead.length);
+    log.error(
+      { err: error, events: dead.map(({ id, name }) => ({ id, name })), maxAttempts },
+      "outbox events dead-lettered after their last attempt: retry them from /admin/jobs once the cause is fixed",
+    );
+  }
+  if (rows.length > dead.length) {
+    log.warn({ err: error, events: rows.length - dead.length }, "could not hand events to Inngest; they stay pending for the re-dispatcher");
+  }
 }
 
 /** Pending rows older than `olderThanMs` (their after-commit dispatch failed or never ran), oldest first. */
@@ -115,20 +133,70 @@ export async function listStuckOutboxEvents({ olderThanMs = 60_000, limit = 500,
   const rows = await db
     .select({ id: outboxEvents.id })
     .from(outboxEvents)
-    .where(and(isNull(outboxEvents.dispatchedAt), lt(outboxEvents.createdAt, new Date(now.getTime() - olderThanMs))))
+    .where(and(isNull(outboxEvents.dispatchedAt), isNull(outboxEvents.deadAt), lt(outboxEvents.createdAt, new Date(now.getTime() - olderThanMs))))
     .orderBy(asc(outboxEvents.createdAt))
     .limit(limit);
   return rows.map((r) => r.id);
 }
 
-/** Backlog figures for metrics and readiness: pending rows and the age of the oldest, in one indexed query. */
-export async function getOutboxBacklog(db: Db = getDb(), now = new Date()): Promise<{ pending: number; oldestSeconds: number }> {
+/**
+ * Backlog figures for metrics and readiness: pending rows (not dead-lettered) and the age of the oldest, and the
+ * dead-lettered ones, in one query on the partial indexes.
+ */
+export async function getOutboxBacklog(db: Db = getDb(), now = new Date()): Promise<{ pending: number; oldestSeconds: number; dead: number }> {
   const [row] = await db
-    .select({ pending: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${outboxEvents.createdAt})` })
+    .select({
+      pending: sql<number>`count(*) filter (where ${outboxEvents.deadAt} is null)::int`,
+      oldest: sql<string | null>`min(${outboxEvents.createdAt}) filter (where ${outboxEvents.deadAt} is null)`,
+      dead: sql<number>`count(*) filter (where ${outboxEvents.deadAt} is not null)::int`,
+    })
     .from(outboxEvents)
     .where(isNull(outboxEvents.dispatchedAt));
   const oldest = row?.oldest ? new Date(row.oldest) : null;
-  return { pending: Number(row?.pending ?? 0), oldestSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+  return {
+    pending: Number(row?.pending ?? 0),
+    oldestSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+    dead: Number(row?.dead ?? 0),
+  };
+}
+
+export type DeadOutboxEvent = { id: string; name: string; orgId: string | null; attempts: number; lastError: string | null; createdAt: Date; deadAt: Date };
+
+/** Dead-lettered events, newest first (the admin's jobs page). */
+export async function listDeadOutboxEvents({ limit = 100 } = {}, db: Db = getDb()): Promise<DeadOutboxEvent[]> {
+  const rows = await db
+    .select({
+      id: outboxEvents.id,
+      name: outboxEvents.name,
+      orgId: outboxEvents.orgId,
+      attempts: outboxEvents.attempts,
+      lastError: outboxEvents.lastError,
+      createdAt: outboxEvents.createdAt,
+      deadAt: outboxEvents.deadAt,
+    })
+    .from(outboxEvents)
+    .where(and(isNotNull(outboxEvents.deadAt), isNull(outboxEvents.dispatchedAt)))
+    .orderBy(desc(outboxEvents.deadAt))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, deadAt: row.deadAt! }));
+}
+
+/**
+ * Gives dead-lettered events (these ids, or all of them) their attempts back and dispatches them now; the
+ * re-dispatcher takes over from there if Inngest still refuses. Returns how many were revived.
+ */
+export async function retryDeadOutboxEvents(which: { ids: string[] } | "all", db: Db = getDb()): Promise<number> {
+  const revived = await db
+    .update(outboxEvents)
+    .set({ deadAt: null, attempts: 0, lastError: null })
+    .where(and(isNotNull(outboxEvents.deadAt), isNull(outboxEvents.dispatchedAt), which === "all" ? undefined : inArray(outboxEvents.id, which.ids)))
+    .returning({ id: outboxEvents.id });
+  const ids = revived.map((row) => row.id);
+  if (ids.length > 0) {
+    log.info({ events: ids.length }, "dead-lettered outbox events retried");
+    scheduleDispatch(ids);
+  }
+  return ids.length;
 }
 
 /** Dispatched rows older than the retention are deleted by the maintenance job (the event lives on in Inngest). */

@@ -64,6 +64,16 @@ function create() {
       help: "Outbox events not yet handed to Inngest (read from the database at scrape time; the same for every instance).",
       registers: [registry],
     }),
+    outboxDeadLetter: new Gauge({
+      name: "outbox_dead_letter",
+      help: "Outbox events dead-lettered after OUTBOX_MAX_ATTEMPTS failed hand-overs, waiting for a retry from /admin/jobs (read at scrape time).",
+      registers: [registry],
+    }),
+    outboxDeadLettered: new Counter({
+      name: "outbox_dead_lettered_total",
+      help: "Outbox events this instance dead-lettered (their last allowed hand-over to Inngest failed).",
+      registers: [registry],
+    }),
     outboxOldestPending: new Gauge({
       name: "outbox_oldest_pending_seconds",
       help: "Age of the oldest outbox event not yet handed to Inngest (0 when none).",

@@ -1,6 +1,6 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { activityEvents, organizations, projects, reports, tasks, users } from "@/db/schema";
@@ -184,6 +184,15 @@ export async function finishReport(reportId: string, db: Db = getDb()) {
 
 export async function failReport(reportId: string, reason: string, db: Db = getDb()) {
   await db.update(reports).set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() }).where(eq(reports.id, reportId));
+}
+
+/** The sweeper's part: reports queued or running that have not moved since `before` are failed (ask for a new one). */
+export async function failStaleReports(before: Date, db: Db = getDb()): Promise<{ id: string; orgId: string }[]> {
+  return db
+    .update(reports)
+    .set({ status: "failed", failureReason: "Interrupted: the server working on it stopped. Request the report again.", finishedAt: new Date() })
+    .where(and(sql`${reports.status} in ('queued', 'running')`, lt(reports.updatedAt, before)))
+    .returning({ id: reports.id, orgId: reports.orgId });
 }
 
 export type ReportItem = {

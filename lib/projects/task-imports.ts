@@ -1,6 +1,6 @@
 import "server-only";
 import { parse } from "csv-parse/sync";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { memberships, projects, taskImports, tasks, users, type ImportRowError } from "@/db/schema";
@@ -281,6 +281,19 @@ export async function failTaskImport(importId: string, reason: string, db: Db = 
     .update(taskImports)
     .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
     .where(eq(taskImports.id, importId));
+}
+
+/**
+ * The sweeper's part: imports queued or running that have not moved since `before` (no chunk applied, no status
+ * change) are failed with a message that says what to do. Their worker died with its process (the in-process
+ * executor keeps runs in memory); the rows already applied stay, and importing the file again updates them by key.
+ */
+export async function failStaleTaskImports(before: Date, db: Db = getDb()): Promise<{ id: string; orgId: string }[]> {
+  return db
+    .update(taskImports)
+    .set({ status: "failed", failureReason: "Interrupted: the server working on it stopped. Import the file again (rows already imported are updated, not duplicated).", finishedAt: new Date() })
+    .where(and(sql`${taskImports.status} in ('queued', 'running')`, lt(taskImports.updatedAt, before)))
+    .returning({ id: taskImports.id, orgId: taskImports.orgId });
 }
 
 export type TaskImportItem = {

@@ -27,6 +27,7 @@ export async function GET(request: Request) {
     const backlog = await getOutboxBacklog();
     metrics.outboxBacklog.set(backlog.pending);
     metrics.outboxOldestPending.set(backlog.oldestSeconds);
+    metrics.outboxDeadLetter.set(backlog.dead);
   } catch (error) {
     logger.warn({ err: error, module: "metrics" }, "could not read the outbox backlog");
   }

@@ -8,7 +8,9 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { listRecentJobRuns, type JobRunRow } from "@/lib/jobs/job-runs";
+import { listDeadOutboxEvents } from "@/lib/jobs/outbox";
 import { cn } from "@/lib/utils";
+import { RetryDeadEventsForm } from "./retry-form";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -26,7 +28,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const user = await requireUserOrRedirect("/admin/jobs");
   if (!user.isPlatformAdmin) notFound();
   const failedOnly = (await searchParams).view === "failed";
-  const runs = await listRecentJobRuns({ status: failedOnly ? "failed" : undefined, limit: 100 });
+  const [runs, dead] = await Promise.all([listRecentJobRuns({ status: failedOnly ? "failed" : undefined, limit: 100 }), listDeadOutboxEvents({ limit: 100 })]);
   return (
     <div className="min-h-dvh">
       <header className="border-b border-zinc-200 bg-white">
@@ -39,6 +41,32 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         <AutoRefresh seconds={10} />
         <h1 className="text-2xl font-bold tracking-tight text-zinc-900">Jobs</h1>
         <p className="mt-1 text-sm text-zinc-600">The last 100 background runs of every organization; refreshes every 10 s. Kept for 30 days.</p>
+        {dead.length > 0 ? (
+          <Card className="mt-4">
+            <CardHeader
+              title="Undelivered events"
+              description={`${dead.length === 100 ? "100 or more" : dead.length} ${dead.length === 1 ? "event" : "events"} could not be handed to Inngest after every attempt. Fix the cause (the last error says it), then retry.`}
+              action={<RetryDeadEventsForm eventId="all" label="Retry every undelivered event" />}
+            />
+            <ul aria-label="Undelivered events" className="divide-y divide-zinc-100">
+              {dead.map((event) => (
+                <li key={event.id} aria-label={`${event.name}, undelivered`} className="flex flex-wrap items-start justify-between gap-3 px-5 py-3">
+                  <div className="min-w-0">
+                    <p className="flex items-center gap-2">
+                      <span className="truncate font-mono text-sm text-zinc-900">{event.name}</span>
+                      <Badge tone="red">dead-lettered</Badge>
+                    </p>
+                    <p className="mt-0.5 text-xs text-zinc-500 tabular-nums">
+                      {time.format(event.createdAt)} UTC · {event.attempts} attempts{event.orgId ? ` · org ${event.orgId}` : ""} · event {event.id}
+                    </p>
+                    {event.lastError ? <p className="mt-1 text-sm break-words text-red-700">{event.lastError}</p> : null}
+                  </div>
+                  <RetryDeadEventsForm eventId={event.id} label={`Retry ${event.name} (event ${event.id})`} />
+                </li>
+              ))}
+            </ul>
+          </Card>
+        ) : null}
         <div className="mt-4 mb-3 flex gap-1 text-sm" role="tablist" aria-label="Which runs">
           {[{ label: "All runs", href: "/admin/jobs", on: !failedOnly }, { label: "Failures", href: "/admin/jobs?view=failed", on: failedOnly }].map((t) => (
             <Link key={t.label} href={t.href} role="tab" aria-selected={t.on} className={cn("rounded-md px-3 py-1.5 font-medium", t.on ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100")}>
