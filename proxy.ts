@@ -2,7 +2,7 @@ import { trace } from "@opentelemetry/api";
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionToken } from "@/lib/auth/session-token";
 import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
-import { refuseActionRequest } from "@/lib/security/action-body";
+import { refuseActionRequest, refuseFormPost } from "@/lib/security/action-body";
 import { serverActionBodyLimit } from "@/lib/security/action-request";
 import { getEnv, getOAuthProviders } from "@/lib/env";
 import { contentSecurityPolicy, createNonce } from "@/lib/security/headers";
@@ -56,9 +56,12 @@ export async function proxy(request: NextRequest) {
   const { policy, nonce } = policyFor(pathname);
 
   // A server action request React would never send is refused here, with a message, rather than answered 500 by
-  // Next's decoder before any app code runs. Only requests carrying `next-action` are read.
-  if (request.headers.has(ACTION)) {
-    const refusal = await refuseActionRequest(request, serverActionBodyLimit(String(getEnv().UPLOAD_MAX_BYTES)));
+  // Next's decoder before any app code runs. Only requests carrying `next-action`, and multipart POSTs (a form sent
+  // before hydration, whose body Next parses to find the action), are read.
+  const formPost = request.method === "POST" && /^multipart\/form-data/i.test(request.headers.get("content-type") ?? "");
+  if (request.headers.has(ACTION) || formPost) {
+    const limit = serverActionBodyLimit(String(getEnv().UPLOAD_MAX_BYTES));
+    const refusal = request.headers.has(ACTION) ? await refuseActionRequest(request, limit) : await refuseFormPost(request, limit);
     if (refusal) {
       const response = new NextResponse(`${refusal.message}\n`, { status: refusal.status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
       if (refusal.status === 405) response.headers.set("allow", "POST");

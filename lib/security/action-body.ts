@@ -21,14 +21,14 @@ function limited(limit: number): Transform {
   });
 }
 
-async function readParts(body: ReadableStream<Uint8Array> | null, contentType: string, limit: number): Promise<ActionPart[] | Refusal> {
+async function readParts(body: ReadableStream<Uint8Array> | null, contentType: string, limit: number, what = "a server action"): Promise<ActionPart[] | Refusal> {
   const parts: ActionPart[] = [];
   let refusal: Refusal | null = null;
   let parser: ReturnType<typeof busboy>;
   try {
     parser = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: { fieldSize: limit } });
   } catch (error) {
-    return { status: 400, message: `The multipart body of a server action does not parse: ${(error as Error).message}.` };
+    return { status: 400, message: `The multipart body of ${what} does not parse: ${(error as Error).message}.` };
   }
   parser.on("field", (name, value) => parts.push({ name, value }));
   parser.on("file", (name, stream, info) => {
@@ -40,8 +40,8 @@ async function readParts(body: ReadableStream<Uint8Array> | null, contentType: s
   try {
     await pipeline(body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream) : Readable.from([]), limited(limit), parser);
   } catch (error) {
-    if (error instanceof TooLarge) return { status: 413, message: `A server action body may not exceed ${limit} bytes.` };
-    return { status: 400, message: `The multipart body of a server action does not parse: ${(error as Error).message}.` };
+    if (error instanceof TooLarge) return { status: 413, message: `The body of ${what} may not exceed ${limit} bytes.` };
+    return { status: 400, message: `The multipart body of ${what} does not parse: ${(error as Error).message}.` };
   }
   return refusal ?? parts;
 }
@@ -71,4 +71,14 @@ export async function refuseActionRequest(request: Request, limit: number): Prom
   }
   const text = await readText(request.body, limit);
   return typeof text === "string" ? checkActionRows([{ name: "0", value: text }]) : text;
+}
+
+/**
+ * A multipart POST without `next-action` (a form submitted before hydration or without JavaScript): Next parses its
+ * body to find the action, and a body that does not parse was answered 500 (found by the attack suite's fuzzer).
+ * Refused here with a 400 when it does not parse; what it carries is Next's and the action's to judge.
+ */
+export async function refuseFormPost(request: Request, limit: number): Promise<Refusal | null> {
+  const parts = await readParts(request.body, request.headers.get("content-type")!, limit, "a form post");
+  return "status" in parts ? parts : null;
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { refuseActionRequest } from "./action-body";
+import { refuseActionRequest, refuseFormPost } from "./action-body";
 import { checkActionEnvelope, checkActionRows, serverActionBodyLimit, type ActionPart } from "./action-request";
 
 // React's own client encoder (what the browser runs when a form or a button calls a server action): whatever it
@@ -122,5 +122,26 @@ describe("argument rows", () => {
     expect(checkActionRows([{ name: "1", file: true }, { name: "2", file: true }, { name: "0", value: '["$B1","$o2"]' }])).toBeNull();
     expect(checkActionRows([{ name: "1", value: "x" }, { name: "0", value: '["$B1"]' }])).toMatchObject({ status: 400 });
     expect(checkActionRows([{ name: "0", file: true }])).toMatchObject({ status: 400 });
+  });
+});
+
+describe("form posts without next-action (before hydration, or without JavaScript)", () => {
+  const formPost = (body: BodyInit, contentType?: string) =>
+    new Request(URL_, { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+
+  it("lets a browser's multipart form through, hidden action fields, files and all", async () => {
+    const form = new FormData();
+    form.set("$ACTION_ID_7f00", "");
+    form.set("email", "ada@example.test");
+    form.set("file", new Blob(["title\nA task\n"], { type: "text/csv" }), "tasks.csv");
+    const request = new Request(URL_, { method: "POST", body: form }); // fetch writes the boundary, as a browser does
+    expect(await refuseFormPost(request, LIMIT)).toBeNull();
+  });
+
+  it("refuses a multipart body that does not parse (Next answered these 500) and one over the limit", async () => {
+    expect(await refuseFormPost(formPost("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated", "multipart/form-data; boundary=xyz"), LIMIT)).toMatchObject({ status: 400, message: expect.stringContaining("form post") });
+    expect(await refuseFormPost(formPost("x", "multipart/form-data"), LIMIT)).toMatchObject({ status: 400 });
+    const big = `--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n${"x".repeat(5000)}\r\n--xyz--\r\n`;
+    expect((await refuseFormPost(formPost(big, "multipart/form-data; boundary=xyz"), 1000))?.status).toBe(413);
   });
 });
