@@ -52,9 +52,9 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
               {dead.map((event) => (
                 <li key={event.id} aria-label={`${event.name}, undelivered`} className="flex flex-wrap items-start justify-between gap-3 px-5 py-3">
                   <div className="min-w-0">
-                    <p className="flex items-center gap-2">
+                    <p className="flex min-w-0 items-center gap-2">
                       <span className="truncate font-mono text-sm text-zinc-900">{event.name}</span>
-                      <Badge tone="red">dead-lettered</Badge>
+                      <Badge tone="red" className="shrink-0 whitespace-nowrap">dead-lettered</Badge>
                     </p>
                     <p className="mt-0.5 text-xs text-zinc-500 tabular-nums">
                       {time.format(event.createdAt)} UTC · {event.attempts} attempts{event.orgId ? ` · org ${event.orgId}` : ""} · event {event.id}
