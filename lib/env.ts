@@ -22,6 +22,13 @@ const schema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Server-side limits on every connection of the pool (0 turns one off; migrations run without them): a query that
+  // runs long or waits on a lock is cut with a clear error instead of holding a connection, and a transaction left
+  // open by a stuck request is ended. Connecting gives up after DATABASE_CONNECT_TIMEOUT_SECONDS (Postgres down).
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
   ANATOMY_EMBEDDED: flag,
   ANATOMY_DATA_DIR: z.string().default(".data"),
   // Shows outgoing mail at /dev/mailbox in a production build run embedded on this machine (e2e tests, local demos).

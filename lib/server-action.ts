@@ -68,7 +68,14 @@ export async function revalidateOrgPages(user: { id: string }, orgId: unknown, p
 export async function toActionError(error: unknown, name: string, userId?: string): Promise<ActionState<never>> {
   unstable_rethrow(error); // redirect(), notFound() and friends are control flow, not failures.
   if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+  const busy = databaseBusy(error);
   const log = await getRequestLogger("actions", { userId });
+  if (busy) {
+    // Cut by statement_timeout / lock_timeout (lib/db/client.ts), or the database cannot be reached: nothing was
+    // written (the transaction rolled back), and trying again later is the right thing to do.
+    log.warn({ err: error, action: name, reason: busy }, "server action stopped by the database");
+    return { ok: false, error: `The database is ${busy === "unreachable" ? "not reachable" : "busy"} right now; nothing was saved. Try again in a moment (ref ${String(log.bindings().requestId)}).` };
+  }
   const requestId = String(log.bindings().requestId);
   log.error({ err: error, action: name }, "server action failed");
   captureError(error, { requestId, route: `action:${name}`, userId });
@@ -110,4 +117,21 @@ export async function runActionAs<T>(
   } catch (error) {
     return withSubmittedValues(form, await toActionError(error, name, user.id));
   }
+}
+
+/**
+ * Why the database refused the work, when it is a condition that passes: a statement cut by statement_timeout
+ * (57014), a lock not granted within lock_timeout (55P03), or no connection (refused, reset, timed out). drizzle
+ * wraps the driver's error in `cause`.
+ */
+export function databaseBusy(error: unknown): "timeout" | "lock" | "unreachable" | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "57014") return "timeout";
+    if (code === "55P03") return "lock";
+    if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "CONNECT_TIMEOUT" || code === "CONNECTION_CLOSED" || code === "57P01" || code === "57P03") return "unreachable";
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -33,9 +33,21 @@ export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promi
 // there must still be exactly one PGlite instance (one writer per data directory) or one pool per process.
 const store = globalThis as typeof globalThis & { __anatomyDb?: DbHandle };
 
-export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX): DbHandle {
+/**
+ * `timeouts: false` for migrations: a CREATE INDEX on a large table may rightly take longer than any request should.
+ */
+export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { timeouts = true } = {}): DbHandle {
+  const env = getEnv();
+  // Sent as startup parameters of every connection: they hold for each statement and transaction, whatever runs it.
+  const connection = timeouts
+    ? {
+        statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      }
+    : {};
   // postgres.js connects lazily, so opening never blocks.
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: env.DATABASE_CONNECT_TIMEOUT_SECONDS, connection });
   return { db: drizzlePostgres(client, { schema, logger }) as unknown as Db, kind: "postgres", close: () => client.end() };
 }
 
