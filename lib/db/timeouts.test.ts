@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openPostgres, type DbHandle } from "@/lib/db/client";
-import { resetEnvForTests } from "@/lib/env";
+import { getEnv, resetEnvForTests } from "@/lib/env";
 import { databaseBusy } from "@/lib/server-action";
 
 // The pool's server-side limits (lib/db/client.ts): Postgres enforces them, so they need a Postgres server; the
 // embedded PGlite has no other sessions to wait for.
-const url = process.env.DATABASE_URL;
-if (!url) console.log("lib/db/timeouts.test.ts skipped: statement and lock timeouts need a Postgres server (DATABASE_URL), as in .ci/run's real-services run");
+const url = getEnv().DATABASE_URL;
+if (!url) process.stdout.write("lib/db/timeouts.test.ts skipped: statement and lock timeouts need a Postgres server (DATABASE_URL), as in .ci/run's real-services run\n");
 
 const handles: DbHandle[] = [];
 afterEach(async () => {
