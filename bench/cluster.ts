@@ -20,10 +20,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { Client, readManifest, sessionCookie } from "../e2e/attack-client";
-import { Cluster, type Instance, type Release } from "../scripts/cluster/cluster";
+import { Cluster, freeClusterPort, type Instance, type Release } from "../scripts/cluster/cluster";
 import { ensureNginx } from "../scripts/cluster/nginx";
 import { build, startSharedServices } from "../scripts/cluster/services";
-import { freePort } from "../e2e/ports";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult } from "./load-mix";
 import { saveResults, seed, signIn } from "./lib";
 
@@ -58,7 +57,9 @@ const services = await startSharedServices({ name: `anatomy_bench_cluster_${proc
 Object.assign(process.env, services.env);
 process.env.LOG_LEVEL ??= "warn";
 const sql = postgres(services.databaseUrl, { max: 2, onnotice: () => {} });
-const port = await freePort();
+// Below the ephemeral port range: the load's own connections take ports there, and an instance started mid-run
+// found its port taken once.
+const port = await freeClusterPort();
 const cluster = new Cluster({
   dir: path.join(root, ".cluster", `bench-${port}`),
   port,

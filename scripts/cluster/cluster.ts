@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { Nginx, type Upstream } from "./nginx";
 
@@ -125,6 +126,19 @@ export class Cluster {
 
   /** Starts an instance of `release` and resolves once it answers ready (it joins the rotation if its colour is live). */
   async startInstance(release: Release, color: Color = this.live, extraEnv: Record<string, string> = {}): Promise<Instance> {
+    // A port found free can still be taken before the server binds it (an outgoing connection): then the next one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startInstanceOnce(release, color, extraEnv);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof Error) || !error.message.includes("EADDRINUSE")) throw error;
+        this.log(`port taken at start-up, trying the next one`);
+      }
+    }
+  }
+
+  private async startInstanceOnce(release: Release, color: Color, extraEnv: Record<string, string>): Promise<Instance> {
+    while (!(await isPortFree(this.nextPort))) this.nextPort++;
     const port = this.nextPort++;
     const name = `${color[0]}${this.nextName++}`;
     const logFile = path.join(this.opts.dir, "logs", `${name}-${port}.log`);
@@ -276,6 +290,28 @@ export class Cluster {
     rmSync(path.join(this.opts.dir, "releases"), { recursive: true, force: true });
     rmSync(path.join(this.opts.dir, "static"), { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether nothing listens on (or holds) the port now. Instance ports should sit below the ephemeral range
+ * (/proc/sys/net/ipv4/ip_local_port_range, 32768+ on Linux): there, the load's own outgoing connections take ports.
+ */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A free port in 20000–29999 (below the ephemeral range) with `count` free ports after it, from a seed. */
+export async function freeClusterPort(seed = process.pid, count = 16): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20_000 + ((seed + attempt * 97) % 9_900);
+    const ports = Array.from({ length: count + 1 }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return base;
+  }
+  throw new Error("no free port range found in 20000-29999");
 }
 
 async function isReady(port: number): Promise<boolean> {
