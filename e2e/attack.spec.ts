@@ -376,9 +376,20 @@ async function unchanged(label: string, send: () => Promise<Answer>, { scopedWri
     const wrote = d.insert > 0 || (!scopedWrites && d.update + d.delete > 0);
     const changedTables = rowsBefore && rowsAfter ? Object.keys(rowsBefore).filter((t) => rowsBefore[t] !== rowsAfter[t]) : [];
     if (!wrote && changedTables.length === 0) return answer;
-    // Background work in the window (a job of the setup, or the re-dispatcher working off events an earlier suite
-    // left pending) explains a write once; a refused request that writes does so on every attempt.
     last = `${JSON.stringify(d)} changed tables ${JSON.stringify(changedTables)}; answer ${answer.status} ${answer.location ?? ""} ${JSON.stringify(answer.state) ?? answer.text.slice(0, 200).replace(/\s+/g, " ")}`;
+    // Measured again only when background work explains the write: a job finished in the window (its run is counted
+    // when it ends) or is running (a job of the setup, or the re-dispatcher working off events an earlier suite left
+    // pending: its dispatch UPDATE comes a moment before the run starts, hence the second look). Otherwise the refused
+    // request wrote, and that fails at once, even if it would not write a second time (a token consumed once).
+    let explained = false;
+    for (const wait of [300, 1000]) {
+      await new Promise((r) => setTimeout(r, wait));
+      if ((await scrapeCounters(client)).jobs !== before.jobs || (await rows.jobsBusy())) {
+        explained = true;
+        break;
+      }
+    }
+    if (!explained) break;
     await waitForQuiet();
   }
   throw new Error(`${label} changed something: ${last}`);

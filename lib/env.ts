@@ -259,7 +259,7 @@ export function isLoopbackUrl(url: string): boolean {
  * anyone who can open it. Outside production, always (when SMTP_URL is unset: lib/email/send-email.ts). In production
  * only as a second opt-in on top of the embedded mode, for a server that runs for this machine: ANATOMY_EMBEDDED=1,
  * ANATOMY_DEV_MAILBOX=1 and a loopback APP_URL (the links in its mail work nowhere else). A production server cannot
- * see the address it listens on, so binding it to localhost (`next start -H 127.0.0.1`) stays the operator's part.
+ * see the address it listens on, so binding it to localhost (`npm start -- -H 127.0.0.1`) stays the operator's part.
  */
 export function isDevMailboxAllowed(env: Env = getEnv()): boolean {
   if (!env.isProduction) return true;

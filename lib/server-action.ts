@@ -71,10 +71,10 @@ export async function toActionError(error: unknown, name: string, userId?: strin
   const busy = databaseBusy(error);
   const log = await getRequestLogger("actions", { userId });
   if (busy) {
-    // Cut by statement_timeout / lock_timeout (lib/db/client.ts), or the database cannot be reached: nothing was
-    // written (the transaction rolled back), and trying again later is the right thing to do.
-    log.warn({ err: error, action: name, reason: busy }, "server action stopped by the database");
-    return { ok: false, error: `The database is ${busy === "unreachable" ? "not reachable" : "busy"} right now; nothing was saved. Try again in a moment (ref ${String(log.bindings().requestId)}).` };
+    // Cut by statement_timeout or lock_timeout (lib/db/client.ts): the statement failed, so its transaction rolled
+    // back. Said without promising more than that (a write committed before a later statement failed would stay).
+    log.warn({ err: error, action: name, reason: busy }, "server action stopped by a database timeout");
+    return { ok: false, error: `The database is busy right now and this did not go through. Try again in a moment (ref ${String(log.bindings().requestId)}).` };
   }
   const requestId = String(log.bindings().requestId);
   log.error({ err: error, action: name }, "server action failed");
@@ -120,17 +120,17 @@ export async function runActionAs<T>(
 }
 
 /**
- * Why the database refused the work, when it is a condition that passes: a statement cut by statement_timeout
- * (57014), a lock not granted within lock_timeout (55P03), or no connection (refused, reset, timed out). drizzle
- * wraps the driver's error in `cause`.
+ * Whether Postgres cut the statement: statement_timeout (57014, query_canceled) or lock_timeout (55P03,
+ * lock_not_available). Only errors the server reported count (drizzle wraps them in `cause`), not a fetch that failed.
  */
-export function databaseBusy(error: unknown): "timeout" | "lock" | "unreachable" | undefined {
+export function databaseBusy(error: unknown): "timeout" | "lock" | undefined {
   let e: unknown = error;
   for (let depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "57014") return "timeout";
-    if (code === "55P03") return "lock";
-    if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "CONNECT_TIMEOUT" || code === "CONNECTION_CLOSED" || code === "57P01" || code === "57P03") return "unreachable";
+    // A server's error report carries its severity (a client-side error does not; class names do not survive
+    // minification, so no instanceof or name check).
+    const { severity, code } = e as { severity?: unknown; code?: unknown };
+    if (typeof severity === "string" && code === "57014") return "timeout";
+    if (typeof severity === "string" && code === "55P03") return "lock";
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;

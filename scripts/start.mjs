@@ -22,10 +22,15 @@ for (const [from, to] of copies) {
 }
 // The embedded database and generated secret stay in ./.data (not inside the build, which the next build replaces).
 process.env.ANATOMY_DATA_DIR = path.resolve(root, process.env.ANATOMY_DATA_DIR ?? ".data");
-process.env.PORT ??= "3000";
-// server.js binds to HOSTNAME, which shells and container runtimes set to the machine's name: every interface, as
-// `next start` does.
-process.env.HOSTNAME = "0.0.0.0";
+// `next start`'s flags: -p/--port (else PORT, else 3000) and -H/--hostname (else every interface). server.js reads
+// HOSTNAME, which shells and container runtimes set to the machine's name, so it is always set here.
+const args = process.argv.slice(2);
+const flag = (...names) => {
+  const at = args.findIndex((a) => names.includes(a));
+  return at >= 0 ? args[at + 1] : undefined;
+};
+process.env.PORT = flag("-p", "--port") ?? process.env.PORT ?? "3000";
+process.env.HOSTNAME = flag("-H", "--hostname") ?? "0.0.0.0";
 // The app handles SIGTERM itself: readiness turns 503, requests drain, then it exits (docs/observability.md).
 process.env.NEXT_MANUAL_SIG_HANDLE ??= "true";
 await import(pathToFileURL(server).href);

@@ -743,7 +743,11 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
 
   // The tick a firing belongs to: the latest scheduled time up to now (croner fires a few ms after it, and a busy
   // event loop may delay it further), so every process names the same tick whatever its delay.
-  const scheduledTick = async (reg: Registration, raw: string, job: Cron) => {
+  const scheduledTick = (reg: Registration, raw: string, job: Cron) => {
+    // In flight from the moment the timer fires: idle() waits for the claim too, not only for the run it starts.
+    void track(claimAndStart(reg, raw, job));
+  };
+  const claimAndStart = async (reg: Registration, raw: string, job: Cron) => {
     if (opts.claimCronTick) {
       const scheduledAt = job.previousRuns(1, new Date(now().getTime() + 1000))[0] ?? now();
       try {
@@ -756,7 +760,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
         return;
       }
     }
-    void startRun(reg, cronEvent(raw));
+    if (!cronJobs.includes(job)) return; // stopCrons() was called while the claim was out
+    await startRun(reg, cronEvent(raw));
   };
 
   const localFetch: typeof fetch = async (input, init) => {
@@ -803,7 +808,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
           try {
             cronJobs.push(
               new Cron(pattern, { timezone, unref: true, catch: true }, (job) => {
-                void scheduledTick(reg, raw, job);
+                scheduledTick(reg, raw, job);
               }),
             );
           } catch (err) {

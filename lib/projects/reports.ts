@@ -1,6 +1,6 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, ne, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { activityEvents, organizations, projects, reports, tasks, users } from "@/db/schema";
@@ -62,6 +62,8 @@ async function getReport(reportId: string, db: Db) {
 export async function startReport(reportId: string, db: Db = getDb()) {
   return withTx(async (tx) => {
     const report = await getReport(reportId, tx);
+    // Failed meanwhile (the sweeper gave up on it): a late run must not revive it.
+    if (report.status === "failed") throw new NonRetriableError(`Report ${reportId} was failed meanwhile: ${report.failureReason ?? "no reason"}`);
     if (report.fileId) return { totalRows: report.totalRows ?? 0 };
     const table = report.kind === "tasks" ? tasks : activityEvents;
     const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(table).where(eq(table.orgId, report.orgId));
@@ -183,7 +185,11 @@ export async function finishReport(reportId: string, db: Db = getDb()) {
 }
 
 export async function failReport(reportId: string, reason: string, db: Db = getDb()) {
-  await db.update(reports).set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() }).where(eq(reports.id, reportId));
+  // Already failed (by the sweeper): its reason stays.
+  await db
+    .update(reports)
+    .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
+    .where(and(eq(reports.id, reportId), ne(reports.status, "failed")));
 }
 
 /** The sweeper's part: reports queued or running that have not moved since `before` are failed (ask for a new one). */

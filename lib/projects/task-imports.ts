@@ -1,6 +1,6 @@
 import "server-only";
 import { parse } from "csv-parse/sync";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import { memberships, projects, taskImports, tasks, users, type ImportRowError } from "@/db/schema";
@@ -107,6 +107,8 @@ function parseCsv(data: Buffer, range: { from?: number; to?: number } = {}): Csv
 async function loadImport(importId: string, db: Db) {
   const [row] = await db.select().from(taskImports).where(eq(taskImports.id, importId));
   if (!row) throw new NonRetriableError(`Import ${importId} not found.`);
+  // Failed meanwhile (the sweeper gave up on it and told the user to import again): a late run must not revive it.
+  if (row.status === "failed") throw new NonRetriableError(`Import ${importId} was failed meanwhile: ${row.failureReason ?? "no reason"}`);
   if (!row.fileId) throw new NonRetriableError("The uploaded file is gone.");
   const file = await getFileStore().get(row.orgId, row.fileId, db);
   if (!file) throw new NonRetriableError("The uploaded file is gone.");
@@ -280,7 +282,8 @@ export async function failTaskImport(importId: string, reason: string, db: Db = 
   await db
     .update(taskImports)
     .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
-    .where(eq(taskImports.id, importId));
+    // Already failed (by the sweeper): its reason, which tells the user what to do, stays.
+    .where(and(eq(taskImports.id, importId), ne(taskImports.status, "failed")));
 }
 
 /**

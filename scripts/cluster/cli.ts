@@ -46,7 +46,7 @@ const cluster = new Cluster({
     TRUSTED_PROXY_HOPS: "1",
     ANATOMY_EMBEDDED: "1",
     ANATOMY_DEV_MAILBOX: "1",
-    SHUTDOWN_DRAIN_SECONDS: "3",
+    SHUTDOWN_DRAIN_SECONDS: "6",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   },
   log,

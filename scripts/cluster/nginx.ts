@@ -81,7 +81,9 @@ export class Nginx {
     const lines = servers.length
       ? servers.map((s) => `  server 127.0.0.1:${s.port} max_fails=0; # ${s.name}`)
       : ["  server 127.0.0.1:9 down; # no instance is ready"];
-    return `upstream app {\n  least_conn;\n${lines.join("\n")}\n  keepalive 64;\n}\n`;
+    // keepalive_timeout below Node's own 5 s: otherwise nginx reuses a connection the instance is closing, and a
+    // POST sent on it fails with a 502 (nginx does not re-send it).
+    return `upstream app {\n  least_conn;\n${lines.join("\n")}\n  keepalive 64;\n  keepalive_timeout 4s;\n}\n`;
   }
 
   private mainConf(): string {

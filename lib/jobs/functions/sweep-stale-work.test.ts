@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { jobRuns, reports, taskImports } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { sweepStaleWork } from "@/lib/jobs/functions/sweep-stale-work";
+import { startReport } from "@/lib/projects/reports";
+import { prepareTaskImport } from "@/lib/projects/task-imports";
 import { createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
 
 // An instance killed mid-import leaves its import "running" and its job run "running": the sweeper fails what has not
@@ -64,6 +66,10 @@ describe("sweep-stale-work", () => {
     const [live] = await getDb().select().from(jobRuns).where(eq(jobRuns.runId, liveRun));
     expect(lost).toMatchObject({ status: "failed", error: expect.stringContaining("Lost"), finishedAt: expect.any(Date) });
     expect(live?.status).toBe("running");
+
+    // A run that was only slow, not dead, and comes back later cannot revive what the user was told to redo.
+    await expect(prepareTaskImport(imports[0]!.id)).rejects.toThrow(/failed meanwhile/);
+    await expect(startReport(reportRows[0]!.id)).rejects.toThrow(/failed meanwhile/);
 
     // A second sweep finds nothing more of these.
     await run();
