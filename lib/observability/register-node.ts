@@ -52,7 +52,9 @@ export async function registerNode(): Promise<void> {
       markShuttingDown();
       logger.info({ signal: "SIGTERM", drainSeconds: env.SHUTDOWN_DRAIN_SECONDS }, "shutting down: readiness is now 503");
       setTimeout(() => {
-        // Errors reported during the drain still reach the tracker before the process goes.
+        // Errors reported during the drain still reach the tracker before the process goes. Closing may hang (a
+        // database that went away keeps its pool reconnecting): five seconds at most, then the process goes anyway.
+        setTimeout(() => process.exit(0), 5000).unref();
         void Promise.allSettled([closeDb(), flushErrorTracker()]).finally(() => process.exit(0));
       }, env.SHUTDOWN_DRAIN_SECONDS * 1000).unref();
     });
