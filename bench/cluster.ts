@@ -9,6 +9,7 @@
  *                  0 lost writes (tasks in the database = create-task actions acknowledged)
  *   blue-green     a green set of another build beside blue: a green that fails its smoke test is never switched to;
  *                  a good one is, under load, and rolled back: 0 failed requests, 0 lost writes, blue kept warm
+ *   Redis down     the bridge stopped for 20 s under load: 0 failed requests, 0 lost writes, cache hits again after
  *   scale          the same load on 1, 2, 3 instances: requests per second and latency, 0 failed requests
  *
  * Options: --instances 3, --connections 32, --seconds 60 (least load per deploy phase), --users 24.
@@ -52,7 +53,9 @@ function check(name: string, ok: boolean, detail: string) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const root = process.cwd();
 const nginxBin = ensureNginx(log);
-const services = await startSharedServices({ name: `anatomy_bench_cluster_${process.pid}`, log });
+// A bridge of its own (to the same Redis when UPSTASH_* point at one): the Redis outage below stops it.
+const services = await startSharedServices({ name: `anatomy_bench_cluster_${process.pid}`, log, ownBridge: true });
+const METRICS_TOKEN = randomBytes(16).toString("hex");
 // This process seeds through the app's own services: the same database, cache and key prefix as the instances.
 Object.assign(process.env, services.env);
 process.env.LOG_LEVEL ??= "warn";
@@ -71,6 +74,7 @@ const cluster = new Cluster({
     TRUSTED_PROXY_HOPS: "1",
     ANATOMY_EMBEDDED: "1",
     ANATOMY_DEV_MAILBOX: "1",
+    METRICS_TOKEN,
     // Out of rotation before SIGTERM: the drain only has to cover requests in flight (p99 2-3 s on 2 cores).
     SHUTDOWN_DRAIN_SECONDS: "6",
     LOG_LEVEL: "warn",
@@ -275,6 +279,44 @@ try {
       "each cron tick runs once across the cluster",
       ticks[0]!.n === runs[0]!.n && ticks[0]!.n <= minutes && ticks[0]!.n >= minutes - 1 && minutes >= 1,
       `${minutes} minute ticks passed with ${INSTANCES}-${INSTANCES * 2} instances firing each: ${ticks[0]!.n} claimed (by ${ticks[0]!.instances} different instances), ${runs[0]!.n} runs of redispatch-outbox`,
+    );
+  }
+
+  // ---- Redis down for 20 s ----------------------------------------------------------------------------------------
+  // The bridge goes away (connections cut, new ones refused): the cache and the rate limits must fail open, so every
+  // request still succeeds (from the database), and the cache serves hits again once Redis is back.
+  {
+    const cacheCounts = async () => {
+      let hit = 0;
+      let error = 0;
+      for (const i of cluster.routed()) {
+        const text = await (await fetch(`http://127.0.0.1:${i.port}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        for (const line of text.split("\n")) {
+          if (!line.startsWith("cache_requests_total{")) continue;
+          const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+          if (line.includes('result="hit"')) hit += value;
+          if (line.includes('result="error"')) error += value;
+        }
+      }
+      return { hit, error };
+    };
+    let down = { hit: 0, error: 0 };
+    let back = { hit: 0, error: 0 };
+    const outage = await underLoad("Redis down 20 s", async () => {
+      const before = await cacheCounts();
+      await services.stopBridge();
+      await sleep(20_000);
+      const during = await cacheCounts();
+      down = { hit: during.hit - before.hit, error: during.error - before.error };
+      await services.startBridgeAgain();
+      await sleep(5_000);
+      const after = await cacheCounts();
+      back = { hit: after.hit - during.hit, error: after.error - during.error };
+    });
+    check(
+      "Redis down for 20 s under load: 0 failed requests, the cache serves hits again after",
+      outage.failed === 0 && outage.lost === 0 && down.error > 0 && back.hit > 0,
+      `${outage.requests} requests, ${outage.failed} failed ${JSON.stringify(outage.failures)}, ${outage.lost} writes lost; cache during the outage: ${down.error} errors (answered from the database), ${down.hit} hits; in the 5 s after: ${back.hit} hits, ${back.error} errors; p95 ${outage.p95} ms`,
     );
   }
 

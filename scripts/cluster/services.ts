@@ -8,6 +8,9 @@ import { startBridge, type Bridge } from "../upstash-bridge";
 export type SharedServices = {
   env: Record<string, string>;
   bridge: Bridge | undefined;
+  /** Only with a bridge of its own: Redis as the instances see it goes away (connections cut) and comes back. */
+  stopBridge: () => Promise<void>;
+  startBridgeAgain: () => Promise<void>;
   databaseUrl: string;
   /** Drops what was created here (the database, the bridge); leaves what was given. */
   close: () => Promise<void>;
@@ -24,7 +27,7 @@ function psql(sql: string): void {
  * DATABASE_URL and UPSTASH_* from the environment when set; otherwise a database of its own on the local Postgres
  * (migrated) and a bridge of its own to the local Redis. `keep`: the created database outlives close().
  */
-export async function startSharedServices(opts: { name: string; log: (line: string) => void; keepDatabase?: boolean }): Promise<SharedServices> {
+export async function startSharedServices(opts: { name: string; log: (line: string) => void; keepDatabase?: boolean; ownBridge?: boolean }): Promise<SharedServices> {
   let databaseUrl = process.env.DATABASE_URL ?? "";
   let createdDb = "";
   if (!databaseUrl) {
@@ -44,12 +47,13 @@ export async function startSharedServices(opts: { name: string; log: (line: stri
   let bridge: Bridge | undefined;
   let upstashUrl = process.env.UPSTASH_REDIS_REST_URL ?? "";
   let upstashToken = process.env.UPSTASH_REDIS_REST_TOKEN ?? "";
-  if (!upstashUrl) {
+  if (!upstashUrl || opts.ownBridge) {
     upstashToken = randomBytes(16).toString("hex");
     bridge = await startBridge({ token: upstashToken, port: 0, redisUrl: process.env.REDIS_URL });
     upstashUrl = bridge.url;
     opts.log(`upstash bridge on ${bridge.url} (Redis ${bridge.redisUrl})`);
   }
+  const bridgePort = bridge?.port;
 
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -62,6 +66,15 @@ export async function startSharedServices(opts: { name: string; log: (line: stri
     env,
     bridge,
     databaseUrl,
+    stopBridge: async () => {
+      if (!bridge) throw new Error("no bridge of its own to stop");
+      await bridge.close();
+      bridge = undefined;
+    },
+    startBridgeAgain: async () => {
+      if (bridge || bridgePort === undefined) return;
+      bridge = await startBridge({ token: upstashToken, port: bridgePort, redisUrl: process.env.REDIS_URL });
+    },
     close: async () => {
       await bridge?.close();
       if (createdDb && !opts.keepDatabase) psql(`DROP DATABASE IF EXISTS "${createdDb}" WITH (FORCE)`);
