@@ -23,7 +23,7 @@ import postgres from "postgres";
 import { Client, readManifest, sessionCookie } from "../e2e/attack-client";
 import { Cluster, freeClusterPort, type Instance, type Release } from "../scripts/cluster/cluster";
 import { ensureNginx } from "../scripts/cluster/nginx";
-import { build, startSharedServices } from "../scripts/cluster/services";
+import { build, instanceEnv, startSharedServices } from "../scripts/cluster/services";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult } from "./load-mix";
 import { saveResults, seed, signIn } from "./lib";
 
@@ -68,17 +68,7 @@ const cluster = new Cluster({
   port,
   firstInstancePort: port + 1,
   nginxBin,
-  env: {
-    ...services.env,
-    APP_URL: `http://127.0.0.1:${port}`,
-    TRUSTED_PROXY_HOPS: "1",
-    ANATOMY_EMBEDDED: "1",
-    ANATOMY_DEV_MAILBOX: "1",
-    METRICS_TOKEN,
-    // Out of rotation before SIGTERM: the drain only has to cover requests in flight (p99 2-3 s on 2 cores).
-    SHUTDOWN_DRAIN_SECONDS: "6",
-    LOG_LEVEL: "warn",
-  },
+  env: instanceEnv(services, port, { METRICS_TOKEN, LOG_LEVEL: "warn" }),
   log: (line) => log(`cluster: ${line}`),
 });
 

@@ -15,7 +15,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Cluster } from "./cluster";
 import { ensureNginx } from "./nginx";
-import { build, startSharedServices } from "./services";
+import { build, instanceEnv, startSharedServices } from "./services";
 
 const { values } = parseArgs({
   options: {
@@ -39,16 +39,7 @@ const cluster = new Cluster({
   port,
   firstInstancePort: port + 1,
   nginxBin,
-  env: {
-    ...services.env,
-    APP_URL: `http://127.0.0.1:${port}`,
-    // nginx appends the client's address to X-Forwarded-For: one trusted hop.
-    TRUSTED_PROXY_HOPS: "1",
-    ANATOMY_EMBEDDED: "1",
-    ANATOMY_DEV_MAILBOX: "1",
-    SHUTDOWN_DRAIN_SECONDS: "6",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-  },
+  env: instanceEnv(services, port, { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }),
   log,
 });
 
