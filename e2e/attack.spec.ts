@@ -279,7 +279,10 @@ const actionId = (name: string) => {
 async function mailboxLink(to: string, pattern: RegExp): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const page = await client.request("/dev/mailbox");
-    for (const article of page.text.split("<article").slice(1)) {
+    // Each message up to its own </article>: the last one would otherwise run on into the page's RSC payload, which
+    // repeats every message's text, so a mail to `to` not delivered yet matched the last message's link (a stranger's
+    // invitation, when earlier suites filled the mailbox).
+    for (const article of page.text.split("<article").slice(1).map((chunk) => chunk.split("</article>")[0]!)) {
       if (!article.includes(to)) continue;
       const href = /href="([^"]+)"/.exec(article)?.[1]?.replace(/&amp;/g, "&");
       if (href && pattern.test(href)) return href;
