@@ -40,6 +40,9 @@ const schema = z.object({
   AUTH_GOOGLE_ID: optionalString,
   AUTH_GOOGLE_SECRET: optionalString,
   SMTP_URL: optionalString,
+  // Connecting, the greeting and each SMTP command may take this long before the send fails (a hanging mail server
+  // fails the job's attempt, which is retried, instead of holding it for nodemailer's defaults of 30 s to 10 min).
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   EMAIL_FROM: z.string().default("Anatomy <no-reply@anatomy.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   // Comma-separated emails that are platform admins (operators: the System page), besides users.is_platform_admin.
@@ -84,6 +87,10 @@ const schema = z.object({
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: flag,
   INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
+  // Each call to Inngest's API (sending events) gives up after this long; the SDK tries a send 5 times, and an event
+  // it could not hand over stays in the outbox for the re-dispatcher. Without it a hanging endpoint holds each
+  // dispatch (and its memory) for as long as the socket lives.
+  INNGEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   // 0 leaves events in the outbox (the benchmark's "dispatch off"; an incident switch: the re-dispatcher sends them later).
   ANATOMY_JOB_DISPATCH: z.enum(["0", "1"]).default("1"),
   // /api/ready reports the outbox as failing (not critical) above this many pending events.

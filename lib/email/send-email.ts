@@ -19,7 +19,8 @@ let smtp: Transporter | undefined;
 export async function sendEmail(message: EmailMessage): Promise<void> {
   const env = getEnv();
   if (env.SMTP_URL) {
-    smtp ??= createTransport(env.SMTP_URL);
+    const timeout = env.SMTP_TIMEOUT_MS;
+    smtp ??= createTransport({ url: env.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
     await smtp.sendMail({ from: env.EMAIL_FROM, ...message });
     log.info({ to: message.to, subject: message.subject }, "email sent");
     return;

@@ -40,5 +40,9 @@ export const inngest = new Inngest({
           if (!localFetch.handler) throw new Error("The in-process job executor is not running.");
           return localFetch.handler(input, init);
         }
-      : undefined,
+      : // Bounded: a hanging event endpoint fails the send (the outbox keeps the event) instead of holding it.
+        (input: RequestInfo | URL, init?: RequestInit) => {
+          const timeout = AbortSignal.timeout(env.INNGEST_REQUEST_TIMEOUT_MS);
+          return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        },
 });

@@ -15,7 +15,7 @@ import { createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 function run() {
-  return new InngestTestEngine({ function: sweepStaleWork }).execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "*/5 * * * *" } }] });
+  return new InngestTestEngine({ function: sweepStaleWork }).execute({ events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }] });
 }
 
 describe("sweep-stale-work", () => {
