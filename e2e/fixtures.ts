@@ -43,11 +43,23 @@ export async function login(page: Page, email: string, password = PASSWORD) {
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-/** The first link in the newest dev-mailbox message to `to` whose subject contains `subject`. */
-export async function linkFromMailbox(page: Page, to: string, subject: string | RegExp): Promise<string> {
-  await page.goto("/dev/mailbox");
+/**
+ * The newest dev-mailbox message to `to` whose subject contains `subject`, reloading the mailbox until it is there.
+ * Mail is sent by a job that starts after the response which caused it (the outbox dispatches in `after()`), so a page
+ * can show "Invitation sent." before the mail exists, and a mailbox loaded once then never shows it.
+ */
+export async function mailboxMessage(page: Page, to: string, subject: string | RegExp, { timeout = 10_000 } = {}) {
   const message = page.getByRole("article").filter({ hasText: `To: ${to}` }).filter({ hasText: subject }).first();
-  await expect(message).toBeVisible();
+  await expect(async () => {
+    await page.goto("/dev/mailbox");
+    await expect(message).toBeVisible({ timeout: 1_000 });
+  }, `a mail to ${to} about ${String(subject)} in /dev/mailbox`).toPass({ timeout });
+  return message;
+}
+
+/** The first link in the newest dev-mailbox message to `to` whose subject contains `subject` (see mailboxMessage). */
+export async function linkFromMailbox(page: Page, to: string, subject: string | RegExp, options?: { timeout?: number }): Promise<string> {
+  const message = await mailboxMessage(page, to, subject, options);
   const href = await message.getByRole("link").first().getAttribute("href");
   expect(href).toBeTruthy();
   return href!;
