@@ -12,15 +12,6 @@ async function signUpOwner(page: Page, name: string, email: string): Promise<str
   return new URL(page.url()).pathname;
 }
 
-/** The link in the newest mail to `to` about `subject`, reloading the dev mailbox until the mail job has sent it. */
-async function linkFromMail(page: Page, to: string, subject: string): Promise<string> {
-  await expect(async () => {
-    await page.goto("/dev/mailbox");
-    await expect(page.getByRole("article").filter({ hasText: `To: ${to}` }).filter({ hasText: subject }).first()).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
-  return linkFromMailbox(page, to, subject);
-}
-
 /** A browser that holds nothing but a copy of these cookies: what someone who stole them would have. */
 async function browserWithCopiedCookies(browser: Browser, from: BrowserContext): Promise<Page> {
   const thief = await browser.newContext();
@@ -75,7 +66,7 @@ test("pre-account hijack: the attacker who registered the victim's address canno
   await victim.getByLabel("Email").fill(victimEmail);
   await victim.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(victim.getByText(/we sent it a link to reset the password/)).toBeVisible();
-  await victim.goto(await linkFromMail(victim, victimEmail, "Reset your Anatomy password"));
+  await victim.goto(await linkFromMailbox(victim, victimEmail, "Reset your Anatomy password", { timeout: 30_000 }));
   await victim.getByLabel("New password").fill("the real owner's password");
   await victim.getByRole("button", { name: "Set new password" }).click();
   await expect(victim).toHaveURL(/\/sign-in\?reset=1/);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { expect, test, signUp, uniqueEmail, verifyEmail } from "./fixtures";
+import { expect, mailboxMessage, test, signUp, uniqueEmail, verifyEmail } from "./fixtures";
 
 // Background jobs, end to end: the in-process executor sends the verification email, imports a CSV in chunks and
 // builds CSV reports; the Data page shows their progress and results.
@@ -16,17 +16,6 @@ async function signUpOwner(page: Page, name: string, email: string, { verified =
   const orgPath = new URL(page.url()).pathname;
   if (verified) await verifyEmail(page, email);
   return orgPath;
-}
-
-/** The dev-mailbox message to `to` with this subject, reloading until the job has sent it. */
-async function waitForMail(page: Page, to: string, subject: string) {
-  await page.goto("/dev/mailbox");
-  const message = page.getByRole("article", { name: subject }).filter({ hasText: `To: ${to}` }).first();
-  await expect(async () => {
-    await page.reload();
-    await expect(message).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  return message;
 }
 
 async function createProject(page: Page, orgPath: string, name: string) {
@@ -45,7 +34,7 @@ test("sign up → the verification mail arrives via the job", async ({ page }) =
   const orgPath = await signUpOwner(page, "Vera Verify", email);
   await expect(page.getByText(/Please verify your email address/)).toBeVisible();
 
-  const message = await waitForMail(page, email, "Verify your email for Anatomy");
+  const message = await mailboxMessage(page, email, "Verify your email for Anatomy", { timeout: 15_000 });
   const href = await message.getByRole("link").first().getAttribute("href");
   expect(href).toMatch(/\/verify-email\?token=/);
   await page.goto(href!);
@@ -185,7 +174,7 @@ test("request a report and download it", async ({ page }) => {
   expect(csvLines.slice(1).every((l) => /^[0-9a-f-]{36},Reported,/.test(l))).toBe(true);
   expect(csv).toContain('"Write ""the"" plan, v2",todo');
 
-  const mail = await waitForMail(page, email, "Your tasks report for Rita Reporter's workspace is ready");
+  const mail = await mailboxMessage(page, email, "Your tasks report for Rita Reporter's workspace is ready", { timeout: 15_000 });
   await expect(mail.getByText(/\(3 rows\) is ready to download/)).toBeVisible();
   await expect(mail.getByRole("link").first()).toHaveAttribute("href", new RegExp(`${orgPath}/data$`));
 });
@@ -198,7 +187,7 @@ test("a member cannot import but can request a report", async ({ page, browser }
   await page.getByLabel("Role").selectOption("member");
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText("Invitation sent.")).toBeVisible();
-  const invitation = await waitForMail(page, memberEmail, "Owen Owner invited you to Owen Owner's workspace on Anatomy");
+  const invitation = await mailboxMessage(page, memberEmail, "Owen Owner invited you to Owen Owner's workspace on Anatomy", { timeout: 15_000 });
   const inviteLink = (await invitation.getByRole("link").first().getAttribute("href"))!;
 
   const context = await browser.newContext();
