@@ -1,5 +1,6 @@
 import "server-only";
 import { createTransport, type Transporter } from "nodemailer";
+import SMTPTransport from "nodemailer/lib/smtp-transport";
 import { mailMessages } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -20,7 +21,8 @@ export async function sendEmail(message: EmailMessage): Promise<void> {
   const env = getEnv();
   if (env.SMTP_URL) {
     const timeout = env.SMTP_TIMEOUT_MS;
-    smtp ??= createTransport({ url: env.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+    // The transport itself, not createTransport({ url, ... }): given a url, createTransport drops every other option.
+    smtp ??= createTransport(new SMTPTransport({ url: env.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout }));
     await smtp.sendMail({ from: env.EMAIL_FROM, ...message });
     log.info({ to: message.to, subject: message.subject }, "email sent");
     return;
