@@ -11,7 +11,7 @@ import { percentile } from "./lib";
 // page HTML given to the action's callback), and here every single answer is the measurement. `connections`
 // workers, each with its own keep-alive connection, each awaiting its answer before the next request.
 
-export type LoadUser = { cookie: string; orgId: string; orgSlug: string; projectId: string };
+export type LoadUser = { cookie: string; orgId: string; orgSlug: string; projectId: string; teammateId?: string };
 
 export type MixResult = {
   seconds: number;
@@ -22,15 +22,25 @@ export type MixResult = {
   acknowledgedWrites: number;
   /** Titles of the tasks whose creation was acknowledged (`ok` answer). */
   acknowledgedTitles: string[];
+  /** Those of them assigned to the user's teammate (each an event and an email). */
+  assignedTitles: string[];
+  /** The longest a failed request took to fail (0 without failures): a failure must be fast, never a hang. */
+  slowestFailureMs: number;
+  /** The longest any request took. */
+  slowestMs: number;
   p50: number;
   p95: number;
   p99: number;
   byPage: Record<string, number>;
 };
 
-export type RunningLoad = { stop: () => Promise<MixResult> };
+export type RunningLoad = {
+  stop: () => Promise<MixResult>;
+  /** From now on, the next `n` tasks each user creates are assigned to their teammate (each an event and an email). */
+  assign: (n: number) => void;
+};
 
-type Step = { page: string; request: (user: LoadUser, title: string) => { path: string; init: RequestInit } };
+type Step = { page: string; request: (user: LoadUser, title: string, assignee?: string) => { path: string; init: RequestInit } };
 
 const BOUNDARY = "----anatomyload";
 
@@ -40,7 +50,7 @@ const STEPS: Step[] = [
   { page: "task list", request: (u) => ({ path: `/${u.orgSlug}/projects/${u.projectId}`, init: { headers: { cookie: u.cookie } } }) },
   {
     page: "create task",
-    request: (u, title) => ({
+    request: (u, title, assignee = "") => ({
       path: `/${u.orgSlug}/projects/${u.projectId}`,
       init: {
         method: "POST",
@@ -56,7 +66,7 @@ const STEPS: Step[] = [
             ["_1_projectId", u.projectId],
             ["_1_title", title],
             ["_1_status", "todo"],
-            ["_1_assigneeId", ""],
+            ["_1_assigneeId", assignee],
             ["_1_dueOn", ""],
             ["0", '[null,"$K1"]'],
           ],
@@ -73,7 +83,15 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
   const byPage: Record<string, number> = {};
   const times: number[] = [];
   const acknowledgedTitles: string[] = [];
-  const fail = (kind: string) => (failures[kind] = (failures[kind] ?? 0) + 1);
+  const assignedTitles: string[] = [];
+  // Per user, assignments allowed so far (all users alike) and made.
+  let allowance = 0;
+  const assignments = new Map<LoadUser, number>();
+  let slowestFailureMs = 0;
+  const fail = (kind: string, ms: number) => {
+    failures[kind] = (failures[kind] ?? 0) + 1;
+    slowestFailureMs = Math.max(slowestFailureMs, Math.round(ms));
+  };
   let stopped = false;
   let nextUser = 0;
   let counter = 0;
@@ -85,27 +103,36 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
       for (const step of STEPS) {
         if (stopped) return;
         const title = `${opts.tag} ${++counter}`;
-        const { path, init } = step.request(user, title);
+        const assigning = step.page === "create task" && user.teammateId !== undefined && (assignments.get(user) ?? 0) < allowance;
+        if (assigning) assignments.set(user, (assignments.get(user) ?? 0) + 1);
+        const { path, init } = step.request(user, title, assigning ? user.teammateId : "");
         if (step.page === "create task") (init.headers as Record<string, string>)["next-action"] = opts.createTaskActionId;
         const t0 = performance.now();
         try {
           const response = await fetch(new URL(path, url), { ...init, redirect: "manual", signal: AbortSignal.timeout(30_000) });
           const body = await response.text();
-          times.push(performance.now() - t0);
+          const ms = performance.now() - t0;
+          times.push(ms);
           byPage[step.page] = (byPage[step.page] ?? 0) + 1;
           if (response.status !== 200) {
-            fail(`${step.page}: ${response.status}`);
+            fail(`${step.page}: ${response.status}`, ms);
             continue;
           }
           if (step.page === "create task") {
             const state = decodeActionState(body);
-            if (state?.ok) acknowledgedTitles.push(title);
-            else fail(`create task: ${state?.error ?? "no action state in the answer"}`);
+            if (state?.ok) {
+              acknowledgedTitles.push(title);
+              if (assigning) assignedTitles.push(title);
+            } else {
+              // The reference differs per answer: failures are grouped by what the user read.
+              fail(`create task: ${(state?.error ?? "no action state in the answer").replace(/ \(ref [^)]*\)/, "")}`, ms);
+            }
           }
         } catch (error) {
-          times.push(performance.now() - t0);
+          const ms = performance.now() - t0;
+          times.push(ms);
           const cause = (error as { cause?: { code?: string } }).cause?.code;
-          fail(`${step.page}: ${cause ?? (error instanceof Error ? error.name : "error")}`);
+          fail(`${step.page}: ${cause ?? (error instanceof Error ? error.name : "error")}`, ms);
         }
       }
     }
@@ -113,6 +140,9 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
 
   const workers = Array.from({ length: opts.connections }, () => worker());
   return {
+    assign: (n) => {
+      allowance += n;
+    },
     stop: async () => {
       stopped = true;
       await Promise.all(workers);
@@ -127,6 +157,9 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
         failures,
         acknowledgedWrites: acknowledgedTitles.length,
         acknowledgedTitles,
+        assignedTitles,
+        slowestFailureMs,
+        slowestMs: Math.round(times.at(-1) ?? 0),
         p50: percentile(times, 0.5),
         p95: percentile(times, 0.95),
         p99: percentile(times, 0.99),

@@ -183,9 +183,16 @@ export class Cluster {
     throw new Error(`${name} was not ready within 90 s:\n${tail(logFile)}`);
   }
 
-  /** The instances nginx sends new requests to. */
+  /**
+   * The instances nginx sends new requests to: the ready ones of the live colour. When none is ready but some run (a
+   * dependency every instance shares is down, say Postgres, so all turn unready at once), those running keep getting
+   * requests: fail open, as cloud load balancers do, so users get the app's own answer (cached pages, a 503 page that
+   * says what happens) instead of the balancer refusing everyone.
+   */
   routed(): Instance[] {
-    return this.instances.filter((i) => i.state === "ready" && i.color === this.live);
+    const live = this.instances.filter((i) => i.color === this.live);
+    const ready = live.filter((i) => i.state === "ready");
+    return ready.length > 0 ? ready : live.filter((i) => i.state === "unready");
   }
 
   /**

@@ -1,0 +1,101 @@
+import { spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+// A PostgreSQL cluster of the harness's own (initdb in a temporary directory, its own port): one the fault proofs can
+// stop and restart, and stream from, without touching the machine's shared server. Debian's binaries
+// (/usr/lib/postgresql/<version>/bin, or PG_BIN); run as the postgres user when this process is root (initdb refuses
+// root).
+
+export type PrivatePostgres = {
+  port: number;
+  dataDir: string;
+  /** A connection URL for `database` on this cluster. */
+  url: (database: string) => string;
+  createDatabase: (name: string) => void;
+  /** `fast`: open connections are cut, as in a restart or failover. */
+  stop: (mode?: "fast" | "immediate") => void;
+  start: () => void;
+  /** Stops it and removes its directory. */
+  destroy: () => void;
+};
+
+function binDir(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  if (versions.length === 0) throw new Error("PostgreSQL's server binaries were not found: install postgresql or set PG_BIN");
+  return path.join(root, versions[0]!, "bin");
+}
+
+const asRoot = process.getuid?.() === 0;
+
+function run(bin: string, args: string[], what: string): string {
+  const command = asRoot ? "runuser" : bin;
+  const argv = asRoot ? ["-u", "postgres", "--", bin, ...args] : args;
+  const result = spawnSync(command, argv, { encoding: "utf8", cwd: tmpdir() });
+  if (result.status !== 0) throw new Error(`${what} failed: ${result.stderr || result.stdout || result.error}`);
+  return result.stdout;
+}
+
+/** initdb + start on `port` (127.0.0.1 only, trust auth: a throwaway cluster on a test machine). */
+export function startPrivatePostgres(opts: { port: number; log: (line: string) => void }): PrivatePostgres {
+  const bin = binDir();
+  const dataDir = mkdtempSync(path.join(tmpdir(), `anatomy-pg-${opts.port}-`));
+  if (asRoot) chownSync(dataDir, uid("postgres"), gid("postgres"));
+  run(path.join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], "initdb");
+  // Throwaway data: no fsync. Enough connections for instances that each keep a pool (and reconnect after a restart).
+  const conf = [
+    `port = ${opts.port}`,
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${dataDir}'`,
+    "max_connections = 300",
+    "fsync = off",
+    "synchronous_commit = off",
+    "full_page_writes = off",
+    "shared_buffers = 128MB",
+    "wal_level = replica",
+    "max_wal_senders = 5",
+  ].join("\n");
+  writeFileSync(path.join(dataDir, "postgresql.auto.conf"), `${conf}\n`);
+  const ctl = (args: string[], what: string) => run(path.join(bin, "pg_ctl"), ["-D", dataDir, ...args], what);
+  const start = () => ctl(["-l", path.join(dataDir, "server.log"), "-w", "-t", "60", "start"], `starting Postgres on ${opts.port}`);
+  const stop = (mode: "fast" | "immediate" = "fast") => ctl(["-m", mode, "-w", "-t", "60", "stop"], `stopping Postgres on ${opts.port}`);
+  start();
+  opts.log(`private Postgres on 127.0.0.1:${opts.port} (${dataDir})`);
+  const psql = (sql: string) => run(path.join(bin, "psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(opts.port), "-U", "postgres", "-d", "postgres", "-c", sql], "psql");
+  let running = true;
+  return {
+    port: opts.port,
+    dataDir,
+    url: (database) => `postgres://postgres@127.0.0.1:${opts.port}/${database}`,
+    createDatabase: (name) => void psql(`CREATE DATABASE "${name}"`),
+    stop: (mode) => {
+      stop(mode);
+      running = false;
+    },
+    start: () => {
+      start();
+      running = true;
+    },
+    destroy: () => {
+      if (running) {
+        try {
+          stop("immediate");
+        } catch (error) {
+          opts.log(`stopping the private Postgres: ${String(error)}`);
+        }
+      }
+      running = false;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function uid(user: string): number {
+  return Number(spawnSync("id", ["-u", user], { encoding: "utf8" }).stdout.trim());
+}
+function gid(user: string): number {
+  return Number(spawnSync("id", ["-g", user], { encoding: "utf8" }).stdout.trim());
+}
