@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -42,34 +42,60 @@ function run(bin: string, args: string[], what: string): string {
 /** initdb + start on `port` (127.0.0.1 only, trust auth: a throwaway cluster on a test machine). */
 export function startPrivatePostgres(opts: { port: number; log: (line: string) => void }): PrivatePostgres {
   const bin = binDir();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `anatomy-pg-${opts.port}-`));
-  if (asRoot) chownSync(dataDir, uid("postgres"), gid("postgres"));
+  const dataDir = ownedTempDir(`anatomy-pg-${opts.port}-`);
   run(path.join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], "initdb");
-  // Throwaway data: no fsync. Enough connections for instances that each keep a pool (and reconnect after a restart).
-  const conf = [
-    `port = ${opts.port}`,
-    "listen_addresses = '127.0.0.1'",
-    `unix_socket_directories = '${dataDir}'`,
-    "max_connections = 300",
-    "fsync = off",
-    "synchronous_commit = off",
-    "full_page_writes = off",
-    "shared_buffers = 128MB",
-    "wal_level = replica",
-    "max_wal_senders = 5",
-  ].join("\n");
-  writeFileSync(path.join(dataDir, "postgresql.auto.conf"), `${conf}\n`);
-  const ctl = (args: string[], what: string) => run(path.join(bin, "pg_ctl"), ["-D", dataDir, ...args], what);
-  const start = () => ctl(["-l", path.join(dataDir, "server.log"), "-w", "-t", "60", "start"], `starting Postgres on ${opts.port}`);
-  const stop = (mode: "fast" | "immediate" = "fast") => ctl(["-m", mode, "-w", "-t", "60", "stop"], `stopping Postgres on ${opts.port}`);
-  start();
+  // Throwaway data: no fsync (a clean shutdown still writes everything). Enough connections for instances that each
+  // keep a pool (and reconnect after a restart); WAL senders for replicas.
+  writeSettings(dataDir, opts.port, ["max_connections = 300", "fsync = off", "full_page_writes = off", "shared_buffers = 128MB", "wal_level = replica", "max_wal_senders = 5"]);
+  const server = serverIn(bin, dataDir, opts.port, opts.log);
+  server.start();
   opts.log(`private Postgres on 127.0.0.1:${opts.port} (${dataDir})`);
-  const psql = (sql: string) => run(path.join(bin, "psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(opts.port), "-U", "postgres", "-d", "postgres", "-c", sql], "psql");
-  let running = true;
+  return server;
+}
+
+/**
+ * A streaming replica of the Postgres on `primaryPort` (pg_basebackup -R), started on `port`, hot standby. It
+ * applies what it receives `applyDelayMs` late (recovery_min_apply_delay): a replica that is behind on purpose, so that
+ * read-your-writes is tested against real lag. The primary must allow replication connections from 127.0.0.1 (initdb's
+ * default pg_hba does; Debian's needs `host replication all 127.0.0.1/32 trust`).
+ */
+export function startStreamingReplica(opts: { primaryPort: number; port: number; applyDelayMs?: number; log: (line: string) => void }): PrivatePostgres {
+  const bin = binDir();
+  const dataDir = ownedTempDir(`anatomy-replica-${opts.port}-`);
+  run(path.join(bin, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(opts.primaryPort), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--checkpoint=fast"], "pg_basebackup");
+  // Debian keeps postgresql.conf in /etc: a copy of its data directory has none, and the server needs one.
+  const conf = path.join(dataDir, "postgresql.conf");
+  if (!existsSync(conf)) writeFileSync(conf, "");
+  if (asRoot) chownSync(conf, uid("postgres"), gid("postgres"));
+  writeSettings(dataDir, opts.port, ["hot_standby = on", "max_connections = 300", `recovery_min_apply_delay = '${opts.applyDelayMs ?? 0}ms'`]);
+  const server = serverIn(bin, dataDir, opts.port, opts.log);
+  server.start();
+  opts.log(`streaming replica of :${opts.primaryPort} on 127.0.0.1:${opts.port}, applying ${opts.applyDelayMs ?? 0} ms late (${dataDir})`);
+  return server;
+}
+
+function ownedTempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  if (asRoot) chownSync(dir, uid("postgres"), gid("postgres"));
+  return dir;
+}
+
+/** Appended to postgresql.auto.conf: later lines win over what a base backup copied from its primary. */
+function writeSettings(dataDir: string, port: number, settings: string[]): void {
+  const lines = [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dataDir}'`, ...settings];
+  appendFileSync(path.join(dataDir, "postgresql.auto.conf"), `\n# scripts/cluster/postgres.ts\n${lines.join("\n")}\n`);
+}
+
+function serverIn(bin: string, dataDir: string, port: number, log: (line: string) => void): PrivatePostgres {
+  const ctl = (args: string[], what: string) => run(path.join(bin, "pg_ctl"), ["-D", dataDir, ...args], what);
+  const start = () => ctl(["-l", path.join(dataDir, "server.log"), "-w", "-t", "60", "start"], `starting Postgres on ${port}`);
+  const stop = (mode: "fast" | "immediate" = "fast") => ctl(["-m", mode, "-w", "-t", "60", "stop"], `stopping Postgres on ${port}`);
+  const psql = (sql: string) => run(path.join(bin, "psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-c", sql], "psql");
+  let running = false;
   return {
-    port: opts.port,
+    port,
     dataDir,
-    url: (database) => `postgres://postgres@127.0.0.1:${opts.port}/${database}`,
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     createDatabase: (name) => void psql(`CREATE DATABASE "${name}"`),
     stop: (mode) => {
       stop(mode);
@@ -84,7 +110,7 @@ export function startPrivatePostgres(opts: { port: number; log: (line: string) =
         try {
           stop("immediate");
         } catch (error) {
-          opts.log(`stopping the private Postgres: ${String(error)}`);
+          log(`stopping the Postgres on ${port}: ${String(error)}`);
         }
       }
       running = false;
