@@ -3,6 +3,7 @@ import { revalidatePath } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
+import { databaseBusy, databaseUnavailable } from "@/lib/db/database-errors";
 import { isAppError } from "@/lib/errors";
 import { getUserMemberships } from "@/lib/orgs/membership-cache";
 import { uuidSchema } from "@/lib/orgs/schemas";
@@ -68,15 +69,23 @@ export async function revalidateOrgPages(user: { id: string }, orgId: unknown, p
 export async function toActionError(error: unknown, name: string, userId?: string): Promise<ActionState<never>> {
   unstable_rethrow(error); // redirect(), notFound() and friends are control flow, not failures.
   if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
-  const busy = databaseBusy(error);
   const log = await getRequestLogger("actions", { userId });
-  if (busy) {
-    // Cut by statement_timeout or lock_timeout (lib/db/client.ts): the statement failed, so its transaction rolled
-    // back. Said without promising more than that (a write committed before a later statement failed would stay).
-    log.warn({ err: error, action: name, reason: busy }, "server action stopped by a database timeout");
-    return { ok: false, error: `The database is busy right now and this did not go through. Try again in a moment (ref ${String(log.bindings().requestId)}).` };
-  }
   const requestId = String(log.bindings().requestId);
+  // Both below are said without promising more than that the failing statement did not go through: a write committed
+  // before a later statement failed stays, and so may a commit whose connection was lost before the server answered.
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    // The database refused or lost the connection, is restarting, or failed a moment ago (lib/db/pool-gate.ts).
+    log.warn({ err: error, action: name, reason: unavailable }, "server action failed: database unavailable");
+    return { ok: false, error: `The database is unavailable right now and this did not go through. Try again in a moment (ref ${requestId}).` };
+  }
+  const busy = databaseBusy(error);
+  if (busy) {
+    // Cut by statement_timeout or lock_timeout (lib/db/client.ts), so its transaction rolled back; or refused by the
+    // pool gate because too many queries were already waiting for a connection.
+    log.warn({ err: error, action: name, reason: busy }, "server action failed: database busy");
+    return { ok: false, error: `The database is busy right now and this did not go through. Try again in a moment (ref ${requestId}).` };
+  }
   log.error({ err: error, action: name }, "server action failed");
   captureError(error, { requestId, route: `action:${name}`, userId });
   return { ok: false, error: `Something went wrong (ref ${requestId}).` };
@@ -117,21 +126,4 @@ export async function runActionAs<T>(
   } catch (error) {
     return withSubmittedValues(form, await toActionError(error, name, user.id));
   }
-}
-
-/**
- * Whether Postgres cut the statement: statement_timeout (57014, query_canceled) or lock_timeout (55P03,
- * lock_not_available). Only errors the server reported count (drizzle wraps them in `cause`), not a fetch that failed.
- */
-export function databaseBusy(error: unknown): "timeout" | "lock" | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    // A server's error report carries its severity (a client-side error does not; class names do not survive
-    // minification, so no instanceof or name check).
-    const { severity, code } = e as { severity?: unknown; code?: unknown };
-    if (typeof severity === "string" && code === "57014") return "timeout";
-    if (typeof severity === "string" && code === "55P03") return "lock";
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

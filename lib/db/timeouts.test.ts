@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openPostgres, type DbHandle } from "@/lib/db/client";
+import { databaseBusy } from "@/lib/db/database-errors";
 import { getEnv, resetEnvForTests } from "@/lib/env";
-import { databaseBusy } from "@/lib/server-action";
 
 // The pool's server-side limits (lib/db/client.ts): Postgres enforces them, so they need a Postgres server; the
 // embedded PGlite has no other sessions to wait for.
