@@ -29,6 +29,9 @@ const schema = z.object({
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
+  // At most this many statements (or transactions) wait for a pooled connection beyond DATABASE_POOL_MAX in use; one
+  // more is refused at once as "database busy" rather than queued without bound (lib/db/pool-gate.ts). 0: no limit.
+  DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
   ANATOMY_EMBEDDED: flag,
   ANATOMY_DATA_DIR: z.string().default(".data"),
   // Shows outgoing mail at /dev/mailbox in a production build run embedded on this machine (e2e tests, local demos).

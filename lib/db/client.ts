@@ -8,8 +8,10 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "@/db/schema";
+import { UNAVAILABLE_WINDOW_MS } from "@/lib/db/availability";
 import { acquireDataDirLock } from "@/lib/db/data-dir-lock";
 import { instrumentQueries } from "@/lib/db/instrument-queries";
+import { createPoolGate, gatePool } from "@/lib/db/pool-gate";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
 import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
@@ -35,8 +37,9 @@ const store = globalThis as typeof globalThis & { __anatomyDb?: DbHandle };
 
 /**
  * `timeouts: false` for migrations: a CREATE INDEX on a large table may rightly take longer than any request should.
+ * `probeEveryMs`: how often an unreachable database is probed (lib/db/pool-gate.ts); tests shorten it.
  */
-export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { timeouts = true } = {}): DbHandle {
+export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { timeouts = true, probeEveryMs = UNAVAILABLE_WINDOW_MS } = {}): DbHandle {
   const env = getEnv();
   // Sent as startup parameters of every connection: they hold for each statement and transaction, whatever runs it.
   const connection = timeouts
@@ -47,8 +50,36 @@ export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { ti
       }
     : {};
   // postgres.js connects lazily, so opening never blocks.
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: env.DATABASE_CONNECT_TIMEOUT_SECONDS, connection });
-  return { db: drizzlePostgres(client, { schema, logger }) as unknown as Db, kind: "postgres", close: () => client.end() };
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    connection,
+    // Before connecting again after a failure postgres.js waits (0.5–1) × 3^n / 100 s, n the failures in a row: after
+    // seven, 10–20 s, so the probe that should find a restarted Postgres back waited that long. The pool gate already
+    // spaces the attempts while the database is down (one probe a window), so the wait stops growing at a second.
+    backoff: (failures: number) => Math.min(0.1 * 2 ** failures, 1),
+  });
+  // Bounds the wait for a connection and fails fast while the database is unreachable (lib/db/pool-gate.ts).
+  const gate = createPoolGate({
+    max,
+    queueLimit: env.DATABASE_POOL_QUEUE_LIMIT,
+    probe: () => client`select 1`.execute(),
+    probeTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000 + 1000,
+    windowMs: probeEveryMs,
+  });
+  gatePool(client, gate);
+  // Queries still running get five seconds, then their connections are destroyed: a connection that lost its server
+  // mid-query and has not reconnected since keeps that query as its own, and end() would wait for it for ever
+  // (porsager/postgres#1097).
+  return {
+    db: drizzlePostgres(client, { schema, logger }) as unknown as Db,
+    kind: "postgres",
+    close: async () => {
+      gate.stop();
+      await client.end({ timeout: 5 });
+    },
+  };
 }
 
 /** PGlite in-process; `dataDir` undefined keeps it in memory (tests), optionally starting from a dumped template. */

@@ -34,6 +34,12 @@ function create() {
       help: "SQL statements currently waiting for the database (compare with DATABASE_POOL_MAX).",
       registers: [registry],
     }),
+    dbQueriesRefused: new Counter({
+      name: "db_client_queries_refused_total",
+      help: "Statements and transactions the pool gate refused without sending, by reason: saturated (DATABASE_POOL_QUEUE_LIMIT already waiting for a connection) or unavailable (the database unreachable, not yet answering a probe).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     cacheRequests: new Counter({
       name: "cache_requests_total",
       help: "Cache lookups by cache name and result (hit, miss, or error: the store failed and the caller fell back).",
