@@ -1,10 +1,12 @@
 import { trace } from "@opentelemetry/api";
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionToken } from "@/lib/auth/session-token";
+import { databaseUnavailableMark } from "@/lib/db/availability";
 import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
 import { refuseActionRequest, refuseFormPost } from "@/lib/security/action-body";
 import { serverActionBodyLimit } from "@/lib/security/action-request";
 import { getEnv, getOAuthProviders } from "@/lib/env";
+import { renderUnavailablePage } from "@/lib/runtime/render-unavailable-page";
 import { contentSecurityPolicy, createNonce } from "@/lib/security/headers";
 import { isPublicPath } from "@/lib/security/public-paths";
 import { StaticPageHashes } from "@/lib/security/static-page-hashes";
@@ -12,8 +14,8 @@ import { StaticPageHashes } from "@/lib/security/static-page-hashes";
 // Runs before every matched request: stamps a request id (kept from the caller when it looks like one) on the
 // request and the response, sets the Content-Security-Policy, and turns signed-out visitors away from the product
 // pages. It only decodes the session JWT — no database. Pages and actions still check the session and the org
-// membership themselves. The fixed security headers come from next.config.ts (they also cover static assets, which
-// this proxy does not see).
+// membership themselves. While the database is marked unavailable it answers page loads 503 itself. The fixed
+// security headers come from next.config.ts (they also cover static assets, which this proxy does not see).
 
 const REQUEST_ID = "x-request-id";
 const CSP = "content-security-policy";
@@ -69,6 +71,21 @@ export async function proxy(request: NextRequest) {
       response.headers.set(CSP, policy);
       return response;
     }
+  }
+
+  // The database failed a moment ago (lib/db/availability.ts): a page load gets a short 503 page that needs no
+  // database, rather than a render that waits for it and ends on the error page. Pages rendered per request only (a
+  // prerendered one, which gets hashes instead of a nonce, needs no database); route handlers answer for themselves
+  // (/api/ready must report, /api/health must stay up); server actions (POST) get their own message.
+  const unavailable = (request.method === "GET" || request.method === "HEAD") && nonce !== undefined && !pathname.startsWith("/api/") ? databaseUnavailableMark() : undefined;
+  if (unavailable) {
+    const response = new NextResponse(request.method === "HEAD" ? null : renderUnavailablePage(requestId), {
+      status: 503,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "retry-after": String(Math.max(1, Math.ceil(unavailable.remainingMs / 1000))) },
+    });
+    response.headers.set(REQUEST_ID, requestId);
+    response.headers.set(CSP, policy);
+    return response;
   }
 
   if (!isPublicPath(pathname, { devMailbox: isDevMailboxEnabled() }) && !(await hasSession(request))) {

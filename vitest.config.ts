@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["{lib,app,db,components,scripts}/**/*.test.{ts,tsx}"],
+    include: ["{lib,app,db,components,scripts}/**/*.test.{ts,tsx}", "proxy.test.ts"],
     globalSetup: ["./lib/testing/global-setup.ts"],
     setupFiles: ["./lib/testing/setup.ts"],
     env: { NODE_ENV: "test" },
