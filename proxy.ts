@@ -73,8 +73,8 @@ export async function proxy(request: NextRequest) {
     }
   }
 
-  // The database failed a moment ago (lib/db/availability.ts): a page load gets a short 503 page that needs no
-  // database, rather than a render that waits for it and ends on the error page. Pages rendered per request only (a
+  // The database is unreachable or the pool saturated (lib/db/availability.ts): a page load gets a short 503 page that
+  // needs no database, rather than a render that waits for it and ends on the error page. Pages rendered per request only (a
   // prerendered one, which gets hashes instead of a nonce, needs no database); route handlers answer for themselves
   // (/api/ready must report, /api/health must stay up); server actions (POST) get their own message.
   const unavailable = (request.method === "GET" || request.method === "HEAD") && nonce !== undefined && !pathname.startsWith("/api/") ? databaseUnavailableMark() : undefined;
