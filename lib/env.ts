@@ -32,6 +32,17 @@ const schema = z.object({
   // At most this many statements (or transactions) wait for a pooled connection beyond DATABASE_POOL_MAX in use; one
   // more is refused at once as "database busy" rather than queued without bound (lib/db/pool-gate.ts). 0: no limit.
   DATABASE_POOL_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(100),
+  // Read replicas, comma-separated URLs (none: every read on the primary). Reads that tolerate lag go to one that has
+  // replayed the reader's last write (lib/db/replicas.ts); one that does not answer its poll within
+  // DATABASE_REPLICA_TIMEOUT_MS, fails a read, or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS is skipped.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.url())),
+  DATABASE_REPLICA_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  DATABASE_REPLICA_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0.1).max(3_600).default(30),
   ANATOMY_EMBEDDED: flag,
   ANATOMY_DATA_DIR: z.string().default(".data"),
   // Shows outgoing mail at /dev/mailbox in a production build run embedded on this machine (e2e tests, local demos).

@@ -6,7 +6,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import postgres, { type Sql } from "postgres";
 import * as schema from "@/db/schema";
 import { UNAVAILABLE_WINDOW_MS } from "@/lib/db/availability";
 import { acquireDataDirLock } from "@/lib/db/data-dir-lock";
@@ -29,7 +29,8 @@ const logger = {
   },
 };
 
-export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
+/** `client`: the postgres.js pool behind `db` (Postgres only). */
+export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void>; client?: Sql };
 
 // Kept on globalThis: Next bundles route handlers, pages and instrumentation separately, and dev reloads modules;
 // there must still be exactly one PGlite instance (one writer per data directory) or one pool per process.
@@ -75,6 +76,7 @@ export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { ti
   return {
     db: drizzlePostgres(client, { schema, logger }) as unknown as Db,
     kind: "postgres",
+    client,
     close: async () => {
       gate.stop();
       await client.end({ timeout: 5 });

@@ -1,4 +1,3 @@
-import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clearDatabaseUnavailable, databaseUnavailableMark, UNAVAILABLE_WINDOW_MS } from "@/lib/db/availability";
@@ -6,6 +5,7 @@ import { openPostgres, type DbHandle } from "@/lib/db/client";
 import { databaseBusy, databaseUnavailable } from "@/lib/db/database-errors";
 import { getEnv, resetEnvForTests } from "@/lib/env";
 import { runActionAs, toActionError } from "@/lib/server-action";
+import { relayTo as relayToServer } from "@/lib/testing/tcp-relay";
 
 // The pool gate (lib/db/pool-gate.ts) on postgres.js pools: a database that cannot be reached, a saturated pool, and
 // a database that goes away and comes back. The first needs no server (nothing listens on port 9); the others do.
@@ -45,34 +45,9 @@ function timed(run: () => PromiseLike<unknown>): Promise<Outcome> {
 
 const user = { id: "00000000-0000-4000-8000-000000000001", email: "gate@example.test", name: "Gate", emailVerified: null, isPlatformAdmin: false };
 
-/** A TCP relay to the test database that can be stopped (connections cut, new ones refused) and started again. */
+/** A TCP relay to the test database, stopped after the test. */
 async function relayTo(target: string) {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<net.Socket>();
-  const listen = (server: net.Server, at: number) => new Promise<number>((resolve) => server.listen(at, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
-  const create = () =>
-    net.createServer((client) => {
-      const upstream = net.connect(Number(port || 5432), hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on("close", () => sockets.delete(s));
-        s.on("error", () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-  let server = create();
-  const relayPort = await listen(server, 0);
-  const relay = {
-    url: Object.assign(new URL(target), { hostname: "127.0.0.1", port: String(relayPort) }).toString(),
-    async stop() {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-    async start() {
-      server = create();
-      await listen(server, relayPort);
-    },
-  };
+  const relay = await relayToServer(target);
   cleanups.push(() => relay.stop());
   return relay;
 }

@@ -40,6 +40,30 @@ function create() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    dbReads: new Counter({
+      name: "db_reads_total",
+      help: "Statements of lag-tolerant reads (getReadDb), by where they ran and why: replica, caught_up (a replica past the reader's last write), own_write, replica_behind, replica_down, replica_failed, outside_request",
+      labelNames: ["target", "reason"] as const,
+      registers: [registry],
+    }),
+    dbReplicaUp: new Gauge({
+      name: "db_replica_up",
+      help: "1 when the read replica answers its poll within the timeout and lags less than the bound, else 0 (skipped)",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+    }),
+    dbReplicaLagSeconds: new Gauge({
+      name: "db_replica_lag_seconds",
+      help: "How long the primary has had WAL the replica has not replayed, in seconds (0 when caught up)",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+    }),
+    dbReplicaLagBytes: new Gauge({
+      name: "db_replica_lag_bytes",
+      help: "Bytes of WAL the replica has yet to replay (the primary's position minus the replica's)",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+    }),
     cacheRequests: new Counter({
       name: "cache_requests_total",
       help: "Cache lookups by cache name and result (hit, miss, or error: the store failed and the caller fell back).",

@@ -4,6 +4,7 @@ import { getCacheStore } from "@/lib/cache/get-cache-store";
 import { withTimeout } from "@/lib/cache/with-timeout";
 import type { CacheStore } from "@/lib/cache/store";
 import { getDb, type Db } from "@/lib/db/client";
+import { replicaStatus } from "@/lib/db/replicas";
 import { getEnv } from "@/lib/env";
 import { getOutboxBacklog } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
@@ -59,6 +60,16 @@ export async function checkReadiness({
   ]);
   const checks: Record<string, CheckResult> = {
     database,
+    // Read replicas, as their last poll found them: a replica down or behind is skipped (reads go to the primary),
+    // so it is reported, never a reason to take this instance out.
+    ...Object.fromEntries(
+      replicaStatus().map((r): [string, CheckResult] => [
+        `replica ${r.name}`,
+        r.up
+          ? { status: "ok", latencyMs: 0, critical: false }
+          : { status: "fail", latencyMs: 0, error: (r.error ?? "skipped").slice(0, 200), critical: false },
+      ]),
+    ),
     cache: { ...cacheCheck, critical: false },
     // A growing backlog means Inngest is unreachable for everyone: reported (and alerted on), not a reason to pull
     // instances that serve requests fine out of the load balancer.

@@ -1,5 +1,6 @@
 import "server-only";
 import type { MetricValue } from "prom-client";
+import { replicaStatus } from "@/lib/db/replicas";
 import { getEnv } from "@/lib/env";
 import { getJobMode, type JobMode } from "@/lib/jobs/client";
 import { countFailedRunsSince } from "@/lib/jobs/job-runs";
@@ -113,7 +114,25 @@ export type SystemOverview = {
   /** Per cache since this instance started; the hit ratio leaves errors out (they are failures, not misses). */
   cache: { store: "upstash" | "memory"; caches: CacheStats[] };
   jobs: { failedLastHour: number; outboxPending: number; outboxOldestSeconds: number; mode: JobMode };
+  /** Read replicas as this instance's last poll found them, and where its lag-tolerant reads went since it started. */
+  replicas: { list: ReturnType<typeof replicaStatus>; readsOnReplicas: number; readsOnPrimary: number; fallbacks: Record<string, number> };
 };
+
+async function replicaStats(): Promise<SystemOverview["replicas"]> {
+  const { values } = await getMetrics().dbReads.get();
+  let readsOnReplicas = 0;
+  let readsOnPrimary = 0;
+  const fallbacks: Record<string, number> = {};
+  for (const v of values) {
+    if (v.labels.target === "replica") readsOnReplicas += v.value;
+    else {
+      readsOnPrimary += v.value;
+      const reason = String(v.labels.reason);
+      fallbacks[reason] = (fallbacks[reason] ?? 0) + v.value;
+    }
+  }
+  return { list: replicaStatus(), readsOnReplicas, readsOnPrimary, fallbacks };
+}
 
 async function jobStats(): Promise<SystemOverview["jobs"]> {
   const [failedLastHour, backlog] = await Promise.all([countFailedRunsSince(new Date(Date.now() - WINDOW_MS)), getOutboxBacklog()]);
@@ -181,5 +200,6 @@ export async function getSystemOverview(): Promise<SystemOverview> {
     instrumentation: env.ANATOMY_INSTRUMENTATION === "1",
     cache: { store: env.UPSTASH_REDIS_REST_URL ? "upstash" : "memory", caches: await cacheStats() },
     jobs: await jobStats(),
+    replicas: await replicaStats(),
   };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { memberships, projects, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
+import { getReadDb } from "@/lib/db/replicas";
 import { withTx } from "@/lib/db/transaction";
 import { taskAssigned } from "@/lib/jobs/events";
 import { enforceMailLimits } from "@/lib/email/mail-limits";
@@ -164,7 +165,8 @@ export const TASK_PAGE_SIZE = 25;
 
 /**
  * One page of a project's tasks, newest first, filtered; one query whatever the page size (assignees are joined).
- * Served by tasks_project_created_idx / tasks_project_status_created_idx.
+ * Served by tasks_project_created_idx / tasks_project_status_created_idx. Read from a replica when there are some
+ * (uncached, and lag-tolerant: the reader's own writes are seen, lib/db/replicas.ts).
  */
 export async function listTasks(
   {
@@ -174,7 +176,7 @@ export async function listTasks(
     filters,
     limit = TASK_PAGE_SIZE,
   }: { actor: Actor; orgId: string; projectId: string; filters: unknown; limit?: number },
-  db: Db = getDb(),
+  db: Db = getReadDb(),
 ): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
   await requirePermissionToRead(actor, orgId, "task:read");
   const f = parseOrThrow(taskFiltersInput, filters ?? {});

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { closeDb, openPglite, openPostgres, setDbHandle } from "@/lib/db/client";
+import { closeReplicas } from "@/lib/db/replicas";
 import { getEnv } from "@/lib/env";
 import { drainJobs } from "@/lib/testing/jobs";
 
@@ -17,6 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await drainJobs();
+  await closeReplicas();
   await closeDb();
 });
 

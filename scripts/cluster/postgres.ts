@@ -63,10 +63,18 @@ export function startStreamingReplica(opts: { primaryPort: number; port: number;
   const bin = binDir();
   const dataDir = ownedTempDir(`anatomy-replica-${opts.port}-`);
   run(path.join(bin, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(opts.primaryPort), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--checkpoint=fast"], "pg_basebackup");
-  // Debian keeps postgresql.conf in /etc: a copy of its data directory has none, and the server needs one.
-  const conf = path.join(dataDir, "postgresql.conf");
-  if (!existsSync(conf)) writeFileSync(conf, "");
-  if (asRoot) chownSync(conf, uid("postgres"), gid("postgres"));
+  // Debian keeps postgresql.conf and pg_hba.conf in /etc: a copy of its data directory has neither, and the server
+  // needs both (an empty configuration; local trust, as on this test machine).
+  const files: Record<string, string> = {
+    "postgresql.conf": "",
+    "pg_hba.conf": "local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n",
+  };
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dataDir, name);
+    if (existsSync(file)) continue;
+    writeFileSync(file, content);
+    if (asRoot) chownSync(file, uid("postgres"), gid("postgres"));
+  }
   writeSettings(dataDir, opts.port, ["hot_standby = on", "max_connections = 300", `recovery_min_apply_delay = '${opts.applyDelayMs ?? 0}ms'`]);
   const server = serverIn(bin, dataDir, opts.port, opts.log);
   server.start();
@@ -117,6 +125,15 @@ function serverIn(bin: string, dataDir: string, port: number, log: (line: string
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops (immediate) the server whose data directory this is, if it runs. */
+export function stopServerIn(dataDir: string, log: (line: string) => void): void {
+  try {
+    run(path.join(binDir(), "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "-t", "60", "stop"], `stopping the Postgres in ${dataDir}`);
+  } catch (error) {
+    log(String(error));
+  }
 }
 
 function uid(user: string): number {

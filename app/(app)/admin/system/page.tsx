@@ -13,6 +13,15 @@ import { AutoRefresh } from "@/components/auto-refresh";
 export const metadata: Metadata = { title: "System" };
 
 const number = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
+
+// Why a lag-tolerant read went to the primary (db_reads_total's reason label, lib/db/replicas.ts).
+const reasonLabel: Record<string, string> = {
+  own_write: "the reader's own write",
+  replica_behind: "replicas behind the reader's write",
+  replica_down: "no replica in use",
+  replica_failed: "a replica failed the read",
+  outside_request: "jobs and scripts",
+};
 const ms = (v: number | null) => (v === null ? "—" : `${number.format(v)} ms`);
 const mb = (bytes: number) => `${number.format(bytes / 1024 / 1024)} MB`;
 const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: "UTC" });
@@ -174,6 +183,46 @@ export default async function SystemPage() {
                       <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{c.hits}</td>
                       <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{c.misses}</td>
                       <td className={`px-5 py-2 text-right whitespace-nowrap tabular-nums ${c.errors > 0 ? "text-red-700" : ""}`}>{c.errors}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+        <Card className="mt-6">
+          <CardHeader
+            title="Read replicas"
+            description={
+              o.replicas.list.length === 0
+                ? "None: every read goes to the primary. Set DATABASE_REPLICA_URLS to add some."
+                : `Lag-tolerant reads since this instance started: ${number.format(o.replicas.readsOnReplicas)} on replicas, ${number.format(o.replicas.readsOnPrimary)} on the primary${
+                    Object.keys(o.replicas.fallbacks).length > 0
+                      ? ` (${Object.entries(o.replicas.fallbacks)
+                          .map(([reason, n]) => `${reasonLabel[reason] ?? reason}: ${number.format(n)}`)
+                          .join(", ")})`
+                      : ""
+                  }.`
+            }
+          />
+          {o.replicas.list.length > 0 && (
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm">
+                <thead className="bg-zinc-50 text-left text-xs text-zinc-500">
+                  <tr>
+                    <th scope="col" className="px-5 py-2 font-medium">Replica</th>
+                    <th scope="col" className="px-5 py-2 font-medium">State</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">Behind</th>
+                    <th scope="col" className="px-5 py-2 text-right font-medium">WAL to replay</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100">
+                  {o.replicas.list.map((r) => (
+                    <tr key={r.name}>
+                      <td className="px-5 py-2 font-mono text-xs whitespace-nowrap text-zinc-800">{r.name}</td>
+                      <td className={`px-5 py-2 ${r.up ? "text-emerald-700" : "text-red-700"}`}>{r.up ? "In use" : `Skipped: ${r.error ?? "unknown"}`}</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{number.format(r.lagSeconds)} s</td>
+                      <td className="px-5 py-2 text-right whitespace-nowrap tabular-nums">{number.format(r.lagBytes)} B</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,0 +1,363 @@
+import "server-only";
+import { PgPreparedQuery, withReplicas } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { cookies, headers } from "next/headers";
+import { unstable_rethrow } from "next/navigation";
+import postgres, { type Sql } from "postgres";
+import * as schema from "@/db/schema";
+import { getDb, getDbHandle, type Db } from "@/lib/db/client";
+import { connectionFailure } from "@/lib/db/database-errors";
+import { formatLsn, parseLsn } from "@/lib/db/lsn";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/observability/logger";
+import { getMetrics } from "@/lib/observability/metrics";
+
+// Read replicas (DATABASE_REPLICA_URLS), with read-your-writes by WAL position.
+//
+// - Reads that tolerate lag ask for getReadDb(): its selects go to a replica, everything else (writes, transactions)
+//   to the primary (drizzle's withReplicas). getDb() stays the primary: jobs, services that read to write, and every
+//   read that fills a shared cache (a cache filled from a replica behind the write that invalidated it would keep the
+//   old value until the next invalidation).
+// - Read-your-writes, exactly: after a request writes (a committed transaction or a write statement on the primary),
+//   the primary's WAL position (pg_current_wal_lsn()) goes into a short-lived cookie, and the rest of that request reads
+//   the primary. A later request of that browser reads a replica only once that replica has replayed past the position
+//   (pg_last_wal_replay_lsn(), polled every DATABASE_REPLICA_POLL_MS), else the primary. Nothing is guessed from time.
+// - A replica that does not answer the poll within DATABASE_REPLICA_TIMEOUT_MS, fails a read (the read is re-run on
+//   the primary), or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS is skipped until a poll finds it well again.
+// - Outside a request (jobs, scripts) reads go to the primary: a job reads what it has just written.
+
+export const READ_YOUR_WRITES_COOKIE = "anatomy-rw";
+
+const log = logger.child({ module: "db" });
+
+export type ReplicaState = {
+  name: string;
+  client: Sql;
+  db: Db;
+  up: boolean;
+  replayLsn: bigint | undefined;
+  lagBytes: number;
+  lagSeconds: number;
+  error: string | undefined;
+};
+
+type ReplicaSet = { replicas: ReplicaState[]; readDb: Db; stop: () => Promise<void>; poll: () => Promise<void> };
+
+/**
+ * What routing knows of the request a read belongs to (undefined outside a request): its id, and the WAL position its
+ * browser last wrote at. `remember` replaces the cookie (tests).
+ */
+export type ReadScope = { requestId: string | undefined; mustSee: bigint | undefined; remember?: (lsn: string) => void } | undefined;
+
+const store = globalThis as typeof globalThis & {
+  __anatomyReplicas?: ReplicaSet | null;
+  __anatomyReadScope?: () => Promise<ReadScope>;
+  __anatomyWroteIn?: Map<string, number>;
+};
+
+// Requests (by x-request-id) that wrote: the rest of each reads the primary. Kept a minute at most.
+const wroteIn: Map<string, number> = (store.__anatomyWroteIn ??= new Map());
+
+function cookieValue(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+async function requestScope(): Promise<ReadScope> {
+  if (store.__anatomyReadScope) return store.__anatomyReadScope();
+  let h: Headers;
+  try {
+    h = await headers();
+  } catch (error) {
+    // Next's own signals (a prerender that must become dynamic) go on; "not in a request" means a job or a script.
+    unstable_rethrow(error);
+    return undefined;
+  }
+  return { requestId: h.get("x-request-id") ?? undefined, mustSee: parseLsn(cookieValue(h.get("cookie"), READ_YOUR_WRITES_COOKIE)) };
+}
+
+/** Tests: where the routing finds the current request (undefined: the real one, from next/headers). */
+export function setReadScopeForTests(scope: (() => Promise<ReadScope>) | undefined): void {
+  store.__anatomyReadScope = scope;
+}
+
+let turn = 0;
+
+/** Which replica may serve a read of this request (undefined: the primary), and why. */
+export function chooseReplica(replicas: ReplicaState[], scope: ReadScope): { replica: ReplicaState | undefined; reason: string } {
+  if (!scope) return { replica: undefined, reason: "outside_request" };
+  if (scope.requestId && wroteIn.has(scope.requestId)) return { replica: undefined, reason: "own_write" };
+  const up = replicas.filter((r) => r.up);
+  if (up.length === 0) return { replica: undefined, reason: "replica_down" };
+  const mustSee = scope.mustSee;
+  const ready = mustSee === undefined ? up : up.filter((r) => r.replayLsn !== undefined && r.replayLsn >= mustSee);
+  if (ready.length === 0) return { replica: undefined, reason: "replica_behind" };
+  return { replica: ready[turn++ % ready.length], reason: mustSee === undefined ? "replica" : "caught_up" };
+}
+
+type Pending = { values: () => Promise<unknown>; then: Promise<unknown>["then"] };
+
+/**
+ * A stand-in for a postgres.js client that picks, per statement, a replica or the primary (drizzle calls `unsafe` and
+ * awaits it or its `values()`): the choice needs the request's cookie, which only an async API gives.
+ */
+function routingClient(replicas: ReplicaState[], primary: () => Sql): Sql {
+  const metrics = getMetrics();
+  const run = async <T>(exec: (client: Sql) => Promise<T>): Promise<T> => {
+    const { replica, reason } = chooseReplica(replicas, await requestScope());
+    metrics.dbReads.inc({ target: replica ? "replica" : "primary", reason });
+    if (!replica) return exec(primary());
+    try {
+      return await exec(replica.client);
+    } catch (error) {
+      const failure = connectionFailure(error);
+      if (!failure) throw error;
+      // Reads are safe to repeat: the primary answers this one, and the replica waits for the next good poll.
+      markDown(replica, `${failure.code}: ${error instanceof Error ? error.message : String(error)}`);
+      metrics.dbReads.inc({ target: "primary", reason: "replica_failed" });
+      return exec(primary());
+    }
+  };
+  const client = {
+    options: { parsers: {}, serializers: {} },
+    unsafe(query: string, params?: unknown[], options?: unknown): Pending {
+      const pending = (c: Sql) => c.unsafe(query, params as never, options as never);
+      return {
+        values: () => run((c) => pending(c).values()),
+        then: (onFulfilled, onRejected) => run((c) => pending(c)).then(onFulfilled, onRejected),
+      };
+    },
+    begin() {
+      throw new Error("Transactions run on the primary: use getDb().");
+    },
+  };
+  return client as unknown as Sql;
+}
+
+function markDown(replica: ReplicaState, error: string): void {
+  if (replica.up) log.warn({ replica: replica.name, error }, "read replica skipped until it answers again");
+  replica.up = false;
+  replica.error = error;
+  getMetrics().dbReplicaUp.set({ replica: replica.name }, 0);
+}
+
+function replicaName(url: string, index: number): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || "5432"}`;
+  } catch {
+    return `replica-${index + 1}`;
+  }
+}
+
+function openReplicaSet(urls: string[]): ReplicaSet {
+  const env = getEnv();
+  const metrics = getMetrics();
+  const replicas: ReplicaState[] = urls.map((url, i) => {
+    const client = postgres(url, {
+      max: env.DATABASE_POOL_MAX,
+      onnotice: () => {},
+      connect_timeout: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+      connection: { statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS },
+      backoff: (failures: number) => Math.min(0.1 * 2 ** failures, 1),
+    });
+    return {
+      name: replicaName(url, i),
+      client,
+      db: drizzle(client, { schema }) as unknown as Db,
+      // Unknown until the first poll: reads go to the primary meanwhile.
+      up: false,
+      replayLsn: undefined,
+      lagBytes: 0,
+      lagSeconds: 0,
+      error: "not polled yet",
+    };
+  });
+  const primaryClient = () => {
+    const client = getDbHandle().client;
+    if (!client) throw new Error("Read replicas need a Postgres primary (DATABASE_URL).");
+    return client;
+  };
+  const routed = drizzle(routingClient(replicas, primaryClient), { schema, logger: { logQuery: () => {} } }) as unknown as Db;
+  const readDb = withReplicas(getDb() as never, [routed as never], () => routed as never) as unknown as Db;
+
+  // When the primary's WAL position was first seen at each value (polled; oldest first, two minutes at most): a
+  // replica's lag is how long the primary has had WAL the replica has not replayed.
+  const history: { at: number; lsn: bigint }[] = [];
+  const lagSince = (replayLsn: bigint, now: number): number => {
+    const missing = history.find((h) => h.lsn > replayLsn);
+    return missing ? (now - missing.at) / 1000 : 0;
+  };
+  let polling: Promise<void> | undefined;
+  const pollOnce = async () => {
+    let primaryLsn: bigint | undefined;
+    const now = Date.now();
+    try {
+      primaryLsn = await primaryWalPosition();
+      if (primaryLsn !== undefined && (history.length === 0 || history.at(-1)!.lsn < primaryLsn)) history.push({ at: now, lsn: primaryLsn });
+      while (history.length > 1 && history[0]!.at < now - 120_000) history.shift();
+    } catch {
+      // The primary is the pool gate's business; lag stays as last measured.
+    }
+    await Promise.all(
+      replicas.map(async (replica) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          const [row] = await Promise.race([
+            replica.client<{ recovery: boolean; lsn: string | null }[]>`select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as lsn`.execute(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${env.DATABASE_REPLICA_TIMEOUT_MS} ms`)), env.DATABASE_REPLICA_TIMEOUT_MS);
+            }),
+          ]);
+          if (!row?.recovery) throw new Error("not in recovery: it is no replica (promoted?)");
+          const replayLsn = parseLsn(row.lsn);
+          if (replayLsn === undefined) throw new Error("no replay position yet");
+          const lagBytes = primaryLsn !== undefined && primaryLsn > replayLsn ? Number(primaryLsn - replayLsn) : 0;
+          const lagSeconds = lagSince(replayLsn, now);
+          Object.assign(replica, { replayLsn, lagBytes, lagSeconds });
+          metrics.dbReplicaLagBytes.set({ replica: replica.name }, lagBytes);
+          metrics.dbReplicaLagSeconds.set({ replica: replica.name }, lagSeconds);
+          if (lagSeconds > env.DATABASE_REPLICA_MAX_LAG_SECONDS) {
+            markDown(replica, `${lagSeconds.toFixed(1)} s behind (more than ${env.DATABASE_REPLICA_MAX_LAG_SECONDS} s)`);
+            return;
+          }
+          if (!replica.up) log.info({ replica: replica.name, lsn: replayLsn === undefined ? null : formatLsn(replayLsn) }, "read replica in use");
+          replica.up = true;
+          replica.error = undefined;
+          metrics.dbReplicaUp.set({ replica: replica.name }, 1);
+        } catch (error) {
+          markDown(replica, error instanceof Error ? error.message : String(error));
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+  };
+  const poll = () => (polling ??= pollOnce().finally(() => (polling = undefined)));
+  const timer = setInterval(() => void poll(), env.DATABASE_REPLICA_POLL_MS);
+  timer.unref?.();
+  void poll();
+  return {
+    replicas,
+    readDb,
+    poll,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(replicas.map((r) => r.client.end({ timeout: 5 })));
+    },
+  };
+}
+
+/** The primary's current WAL position (after a commit returned, at or past that commit). */
+async function primaryWalPosition(): Promise<bigint | undefined> {
+  const client = getDbHandle().client;
+  if (!client) return undefined;
+  const [row] = await client<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+  return parseLsn(row?.lsn);
+}
+
+function replicaSet(): ReplicaSet | undefined {
+  if (store.__anatomyReplicas === undefined) {
+    const env = getEnv();
+    store.__anatomyReplicas = env.DATABASE_URL && env.DATABASE_REPLICA_URLS.length > 0 ? openReplicaSet(env.DATABASE_REPLICA_URLS) : null;
+    if (store.__anatomyReplicas) installWriteTracking();
+  }
+  return store.__anatomyReplicas ?? undefined;
+}
+
+/**
+ * The database for reads that tolerate replica lag (lists, feeds, search): a replica that has replayed this browser's
+ * last write, else the primary. Without replicas, the primary. Never for reads that fill a shared cache.
+ */
+export function getReadDb(): Db {
+  return replicaSet()?.readDb ?? getDb();
+}
+
+/** The replicas and what the last poll found (the System page, readiness). Empty without replicas. */
+export function replicaStatus(): { name: string; up: boolean; lagSeconds: number; lagBytes: number; error: string | undefined }[] {
+  return (replicaSet()?.replicas ?? []).map(({ name, up, lagSeconds, lagBytes, error }) => ({ name, up, lagSeconds, lagBytes, error }));
+}
+
+/** Tests: poll the replicas now. */
+export async function pollReplicasNow(): Promise<void> {
+  await replicaSet()?.poll();
+}
+
+export async function closeReplicas(): Promise<void> {
+  const set = store.__anatomyReplicas;
+  store.__anatomyReplicas = undefined;
+  await set?.stop();
+}
+
+// ---- write tracking ---------------------------------------------------------------------------------------------
+
+const WRITE = /^\s*(insert|update|delete|merge)\b|^\s*with\b[\s\S]*\b(insert|update|delete)\b/i;
+
+/**
+ * Every write that reaches the primary's pool: a transaction once it commits, a write statement of its own once it
+ * returns. Installed once, with the replicas; statements inside a transaction run on its connection, not the pool.
+ */
+function installWriteTracking(): void {
+  const pool = getDbHandle().client;
+  if (!pool) return;
+  const tracked = pool as Sql & { [TRACKED]?: true };
+  if (!tracked[TRACKED]) {
+    tracked[TRACKED] = true;
+    const begin = pool.begin.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    pool.begin = (async (...args: unknown[]) => {
+      const result = await begin(...args);
+      await noteWrite();
+      return result;
+    }) as Sql["begin"];
+  }
+  const proto = PgPreparedQuery.prototype as unknown as { queryWithCache: QueryWithCache; [TRACKED]?: true };
+  if (proto[TRACKED]) return;
+  proto[TRACKED] = true;
+  const original = proto.queryWithCache;
+  proto.queryWithCache = async function (queryString, params, query) {
+    const result = await original.call(this, queryString, params, query);
+    if ((this as { client?: { [TRACKED]?: true } }).client?.[TRACKED] && WRITE.test(queryString)) await noteWrite();
+    return result;
+  };
+}
+
+type QueryWithCache = (this: unknown, queryString: string, params: unknown[], query: () => Promise<unknown>) => Promise<unknown>;
+const TRACKED = Symbol.for("anatomy.writesTracked");
+
+/** After a write committed: the rest of this request reads the primary, and its browser carries the WAL position. */
+async function noteWrite(): Promise<void> {
+  const scope = await requestScope();
+  if (!scope) return;
+  const now = Date.now();
+  if (scope.requestId) wroteIn.set(scope.requestId, now + 60_000);
+  if (wroteIn.size > 1000) for (const [id, until] of wroteIn) if (until < now) wroteIn.delete(id);
+  let lsn: string | undefined;
+  try {
+    const position = await primaryWalPosition();
+    lsn = position === undefined ? undefined : formatLsn(position);
+  } catch (error) {
+    // Without the position the browser's next reads may come from a replica that lacks the write: say so loudly.
+    log.error({ err: error }, "read-your-writes: the primary's WAL position could not be read after a write");
+    return;
+  }
+  if (!lsn) return;
+  if (scope.remember) return scope.remember(lsn);
+  try {
+    const env = getEnv();
+    (await cookies()).set(READ_YOUR_WRITES_COOKIE, lsn, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env.APP_URL.startsWith("https:"),
+      path: "/",
+      // A replica further behind than the lag bound is not used at all, so the position matters no longer than that.
+      maxAge: Math.max(60, env.DATABASE_REPLICA_MAX_LAG_SECONDS * 2),
+    });
+  } catch (error) {
+    // Only server actions and route handlers may set cookies; a write elsewhere is covered for its own request.
+    unstable_rethrow(error);
+  }
+}
