@@ -1,5 +1,5 @@
 import net from "node:net";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { sendEmail } from "@/lib/email/send-email";
 import { resetEnvForTests } from "@/lib/env";
 
@@ -10,23 +10,19 @@ import { resetEnvForTests } from "@/lib/env";
 
 let server: net.Server;
 const sockets = new Set<net.Socket>();
-const saved = { SMTP_URL: process.env.SMTP_URL, SMTP_TIMEOUT_MS: process.env.SMTP_TIMEOUT_MS };
 
 beforeAll(async () => {
   server = net.createServer((socket) => sockets.add(socket));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.SMTP_URL = `smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  process.env.SMTP_TIMEOUT_MS = "500";
+  vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+  vi.stubEnv("SMTP_TIMEOUT_MS", "500");
   resetEnvForTests();
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => server.close(resolve));
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 
