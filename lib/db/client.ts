@@ -22,7 +22,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 
 instrumentQueries("postgresql");
 
-const logger = {
+/** Counts each statement drizzle sends (the query budget tests, db_queries_total), whichever database runs it. */
+export const queryLogger = {
   logQuery(query: string) {
     recordQuery(query);
     getMetrics().dbQueries.inc({ operation: sqlOperation(query) });
@@ -74,7 +75,7 @@ export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { ti
   // mid-query and has not reconnected since keeps that query as its own, and end() would wait for it for ever
   // (porsager/postgres#1097).
   return {
-    db: drizzlePostgres(client, { schema, logger }) as unknown as Db,
+    db: drizzlePostgres(client, { schema, logger: queryLogger }) as unknown as Db,
     kind: "postgres",
     client,
     close: async () => {
@@ -94,7 +95,7 @@ export function openPglite(dataDir: string | undefined, options: { loadDataDir?:
   }
   const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir });
   return {
-    db: drizzlePglite(client, { schema, logger }) as unknown as Db,
+    db: drizzlePglite(client, { schema, logger: queryLogger }) as unknown as Db,
     kind: "pglite",
     close: async () => {
       await client.close();

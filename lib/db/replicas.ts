@@ -5,7 +5,7 @@ import { cookies, headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import postgres, { type Sql } from "postgres";
 import * as schema from "@/db/schema";
-import { getDb, getDbHandle, type Db } from "@/lib/db/client";
+import { getDb, getDbHandle, queryLogger, type Db } from "@/lib/db/client";
 import { connectionFailure } from "@/lib/db/database-errors";
 import { formatLsn, parseLsn } from "@/lib/db/lsn";
 import { getEnv } from "@/lib/env";
@@ -182,7 +182,7 @@ function openReplicaSet(urls: string[]): ReplicaSet {
     if (!client) throw new Error("Read replicas need a Postgres primary (DATABASE_URL).");
     return client;
   };
-  const routed = drizzle(routingClient(replicas, primaryClient), { schema, logger: { logQuery: () => {} } }) as unknown as Db;
+  const routed = drizzle(routingClient(replicas, primaryClient), { schema, logger: queryLogger }) as unknown as Db;
   const readDb = withReplicas(getDb() as never, [routed as never], () => routed as never) as unknown as Db;
 
   // When the primary's WAL position was first seen at each value (polled; oldest first, two minutes at most): a
