@@ -2,7 +2,6 @@ import "server-only";
 import { PgPreparedQuery, withReplicas } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { cookies, headers } from "next/headers";
-import { unstable_rethrow } from "next/navigation";
 import postgres, { type Sql } from "postgres";
 import * as schema from "@/db/schema";
 import { getDb, getDbHandle, queryLogger, type Db } from "@/lib/db/client";
@@ -67,6 +66,15 @@ function cookieValue(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Next's own control-flow errors (a prerender that must turn dynamic, a redirect) carry a string `digest` and must
+ * go on. (next/navigation's unstable_rethrow does this too, but importing it loads client React, which scripts and
+ * benches running the services outside Next cannot.)
+ */
+function rethrowNextSignal(error: unknown): void {
+  if (error && typeof error === "object" && typeof (error as { digest?: unknown }).digest === "string") throw error;
+}
+
 async function requestScope(): Promise<ReadScope> {
   if (store.__anatomyReadScope) return store.__anatomyReadScope();
   let h: Headers;
@@ -74,7 +82,7 @@ async function requestScope(): Promise<ReadScope> {
     h = await headers();
   } catch (error) {
     // Next's own signals (a prerender that must become dynamic) go on; "not in a request" means a job or a script.
-    unstable_rethrow(error);
+    rethrowNextSignal(error);
     return undefined;
   }
   return { requestId: h.get("x-request-id") ?? undefined, mustSee: parseLsn(cookieValue(h.get("cookie"), READ_YOUR_WRITES_COOKIE)) };
@@ -358,6 +366,6 @@ async function noteWrite(): Promise<void> {
     });
   } catch (error) {
     // Only server actions and route handlers may set cookies; a write elsewhere is covered for its own request.
-    unstable_rethrow(error);
+    rethrowNextSignal(error);
   }
 }
