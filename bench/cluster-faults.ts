@@ -80,6 +80,8 @@ const pg = startPrivatePostgres({ port: pgPort, log });
 const dbName = "anatomy_faults";
 pg.createDatabase(dbName);
 process.env.DATABASE_URL = pg.url(dbName);
+// Replicas of another primary (.ci/run's) would serve another database: this cluster reads its own primary.
+delete process.env.DATABASE_REPLICA_URLS;
 const services = await startSharedServices({ name: `anatomy_bench_faults_${process.pid}`, log, ownBridge: true });
 Object.assign(process.env, services.env);
 process.env.LOG_LEVEL ??= "warn";
@@ -236,7 +238,7 @@ try {
   }
 
   // ---- Inngest's event endpoint failing -------------------------------------------------------------------------
-  // The instances are replaced by ones in production job mode (event and signing keys) whose Inngest is the fake
+  // The instances are replaced by ones in cloud job mode (event and signing keys) whose Inngest is the fake
   // (INNGEST_BASE_URL, as for a self-hosted Inngest): events go there instead of to the in-process executor. Inngest
   // would call the re-dispatcher every minute; the fake calls it, signed, every 10 s once the fault is over (it
   // re-sends events older than a minute).
@@ -339,8 +341,16 @@ try {
   {
     // Out of rotation (green while blue is live): only this proof's requests reach it.
     const small = await cluster.startInstance(release, "green", { DATABASE_POOL_MAX: "2", DATABASE_POOL_QUEUE_LIMIT: "4" });
-    const user = users[2]!;
+    // Users of their own, 10 actions each: well inside the per-user action limit, which the load's users may have used.
+    // One at a time: seed() closes the process's database pool when it is done.
+    const owners: (Awaited<ReturnType<typeof seed>> & { cookie: string })[] = [];
+    for (let i = 0; i < 3; i++) {
+      const email = `faults-pool-${i}-${started}@example.test`;
+      const s = await seed({ email, password: PASSWORD, tasks: 0 });
+      owners.push({ ...s, cookie: await signIn(cluster.url, email, PASSWORD) });
+    }
     const create = (i: number) => {
+      const user = owners[i % owners.length]!;
       const t = performance.now();
       return at(small)
         .action(actionId("createTaskAction"), [["orgId", user.orgId], ["projectId", user.projectId], ["title", `saturated ${i}`], ["status", "todo"], ["assigneeId", ""], ["dueOn", ""]], {

@@ -92,6 +92,9 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
     failures[kind] = (failures[kind] ?? 0) + 1;
     slowestFailureMs = Math.max(slowestFailureMs, Math.round(ms));
   };
+  // After a failure a worker waits a second before its next request, as a person reads the error before trying
+  // again: an outage must not turn the load into a retry storm (which the per-user action limit would then refuse).
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 1000));
   let stopped = false;
   let nextUser = 0;
   let counter = 0;
@@ -116,6 +119,7 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
           byPage[step.page] = (byPage[step.page] ?? 0) + 1;
           if (response.status !== 200) {
             fail(`${step.page}: ${response.status}`, ms);
+            await pause();
             continue;
           }
           if (step.page === "create task") {
@@ -126,6 +130,7 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
             } else {
               // The reference differs per answer: failures are grouped by what the user read.
               fail(`create task: ${(state?.error ?? "no action state in the answer").replace(/ \(ref [^)]*\)/, "")}`, ms);
+              await pause();
             }
           }
         } catch (error) {
@@ -133,6 +138,7 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
           times.push(ms);
           const cause = (error as { cause?: { code?: string } }).cause?.code;
           fail(`${step.page}: ${cause ?? (error instanceof Error ? error.name : "error")}`, ms);
+          await pause();
         }
       }
     }
