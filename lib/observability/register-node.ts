@@ -42,6 +42,9 @@ export async function registerNode(): Promise<void> {
     await migrateDatabase(handle);
   } else {
     await ensureActivityPartitions(handle);
+    // Read replicas (DATABASE_REPLICA_URLS): polled from start, so the first requests find them measured.
+    const { pollReplicasNow } = await import("@/lib/db/replicas");
+    await pollReplicasNow().catch((error: unknown) => logger.warn({ err: error }, "read replicas: first poll failed"));
   }
 
   // Graceful shutdown (needs NEXT_MANUAL_SIG_HANDLE=true, set by `npm start`, so Next leaves SIGTERM to us):
@@ -55,7 +58,9 @@ export async function registerNode(): Promise<void> {
         // Errors reported during the drain still reach the tracker before the process goes. Closing may hang (a
         // database that went away keeps its pool reconnecting): five seconds at most, then the process goes anyway.
         setTimeout(() => process.exit(0), 5000).unref();
-        void Promise.allSettled([closeDb(), flushErrorTracker()]).finally(() => process.exit(0));
+        void import("@/lib/db/replicas")
+          .then(({ closeReplicas }) => Promise.allSettled([closeReplicas(), closeDb(), flushErrorTracker()]))
+          .finally(() => process.exit(0));
       }, env.SHUTDOWN_DRAIN_SECONDS * 1000).unref();
     });
   }
