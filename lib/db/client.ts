@@ -11,7 +11,7 @@ import * as schema from "@/db/schema";
 import { UNAVAILABLE_WINDOW_MS } from "@/lib/db/availability";
 import { acquireDataDirLock } from "@/lib/db/data-dir-lock";
 import { instrumentQueries } from "@/lib/db/instrument-queries";
-import { createPoolGate, gatePool } from "@/lib/db/pool-gate";
+import { createPoolGate, gatePool, type PoolGate } from "@/lib/db/pool-gate";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
 import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
@@ -30,8 +30,8 @@ export const queryLogger = {
   },
 };
 
-/** `client`: the postgres.js pool behind `db` (Postgres only). */
-export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void>; client?: Sql };
+/** `client`: the postgres.js pool behind `db`, and `gate` the pool gate every use of it passes (Postgres only). */
+export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void>; client?: Sql; gate?: PoolGate };
 
 // Kept on globalThis: Next bundles route handlers, pages and instrumentation separately, and dev reloads modules;
 // there must still be exactly one PGlite instance (one writer per data directory) or one pool per process.
@@ -78,6 +78,7 @@ export function openPostgres(url: string, max = getEnv().DATABASE_POOL_MAX, { ti
     db: drizzlePostgres(client, { schema, logger: queryLogger }) as unknown as Db,
     kind: "postgres",
     client,
+    gate,
     close: async () => {
       gate.stop();
       await client.end({ timeout: 5 });

@@ -40,6 +40,9 @@ export function connectionFailure(error: unknown): { code: string; unreachable: 
     if (typeof code !== "string") continue;
     // A server's error report carries its severity; postgres.js's and Node's connection errors do not.
     if (typeof severity === "string") {
+      // 57P01 also ends a single session (pg_terminate_backend): a connection lost, not a server gone. A server that
+      // is stopping refuses the next connection, and that marks it unreachable.
+      if (code === "57P01") return { code, unreachable: false };
       if (isServerUnavailableCode(code)) return { code, unreachable: true };
     } else if (UNREACHABLE_CODES.has(code) || LOST_CODES.has(code)) {
       return { code, unreachable: UNREACHABLE_CODES.has(code) };

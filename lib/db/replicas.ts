@@ -18,12 +18,13 @@ import { getMetrics } from "@/lib/observability/metrics";
 //   read that fills a shared cache (a cache filled from a replica behind the write that invalidated it would keep the
 //   old value until the next invalidation).
 // - Read-your-writes, exactly: after a request writes (a committed transaction or a write statement on the primary),
-//   the primary's WAL position (pg_current_wal_lsn()) goes into a short-lived cookie, and the rest of that request reads
+//   the primary's WAL position (pg_current_wal_insert_lsn()) goes into a short-lived cookie, and the rest of that request reads
 //   the primary. A later request of that browser reads a replica only once that replica has replayed past the position
 //   (pg_last_wal_replay_lsn(), polled every DATABASE_REPLICA_POLL_MS), else the primary. Nothing is guessed from time.
 // - A replica that does not answer the poll within DATABASE_REPLICA_TIMEOUT_MS, fails a read (the read is re-run on
 //   the primary), or lags more than DATABASE_REPLICA_MAX_LAG_SECONDS is skipped until a poll finds it well again.
-// - Outside a request (jobs, scripts) reads go to the primary: a job reads what it has just written.
+// - Outside a request (scripts, jobs Inngest calls) reads go to the primary. Jobs the in-process executor starts from
+//   a request run in that request's context: jobs use getDb(), never getReadDb().
 
 export const READ_YOUR_WRITES_COOKIE = "anatomy-rw";
 
@@ -109,25 +110,41 @@ export function chooseReplica(replicas: ReplicaState[], scope: ReadScope): { rep
 
 type Pending = { values: () => Promise<unknown>; then: Promise<unknown>["then"] };
 
+/** On the primary's pool, through its gate (the queue bound, failing fast while it is unreachable). */
+function onPrimary<T>(exec: (client: Sql) => Promise<T>): Promise<T> {
+  const { client, gate } = getDbHandle();
+  if (!client) throw new Error("Read replicas need a Postgres primary (DATABASE_URL).");
+  return gate ? gate.run(() => exec(client)) : exec(client);
+}
+
+function isRecoveryConflict(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "40001") return true;
+  }
+  return false;
+}
+
 /**
  * A stand-in for a postgres.js client that picks, per statement, a replica or the primary (drizzle calls `unsafe` and
  * awaits it or its `values()`): the choice needs the request's cookie, which only an async API gives.
  */
-function routingClient(replicas: ReplicaState[], primary: () => Sql): Sql {
+function routingClient(replicas: ReplicaState[]): Sql {
   const metrics = getMetrics();
   const run = async <T>(exec: (client: Sql) => Promise<T>): Promise<T> => {
     const { replica, reason } = chooseReplica(replicas, await requestScope());
     metrics.dbReads.inc({ target: replica ? "replica" : "primary", reason });
-    if (!replica) return exec(primary());
+    if (!replica) return onPrimary(exec);
     try {
       return await exec(replica.client);
     } catch (error) {
       const failure = connectionFailure(error);
-      if (!failure) throw error;
-      // Reads are safe to repeat: the primary answers this one, and the replica waits for the next good poll.
-      markDown(replica, `${failure.code}: ${error instanceof Error ? error.message : String(error)}`);
+      // Reads are safe to repeat: the primary answers this one. A replica that failed to answer waits for the next
+      // good poll; a read cancelled by a conflict with recovery (40001: replay needed what it was reading) is a
+      // hot standby's normal business and only this read moves.
+      if (failure) markDown(replica, `${failure.code}: ${error instanceof Error ? error.message : String(error)}`);
+      else if (!isRecoveryConflict(error)) throw error;
       metrics.dbReads.inc({ target: "primary", reason: "replica_failed" });
-      return exec(primary());
+      return onPrimary(exec);
     }
   };
   const client = {
@@ -185,31 +202,37 @@ function openReplicaSet(urls: string[]): ReplicaSet {
       error: "not polled yet",
     };
   });
-  const primaryClient = () => {
-    const client = getDbHandle().client;
-    if (!client) throw new Error("Read replicas need a Postgres primary (DATABASE_URL).");
-    return client;
-  };
-  const routed = drizzle(routingClient(replicas, primaryClient), { schema, logger: queryLogger }) as unknown as Db;
+  const routed = drizzle(routingClient(replicas), { schema, logger: queryLogger }) as unknown as Db;
   const readDb = withReplicas(getDb() as never, [routed as never], () => routed as never) as unknown as Db;
 
-  // When the primary's WAL position was first seen at each value (polled; oldest first, two minutes at most): a
-  // replica's lag is how long the primary has had WAL the replica has not replayed.
+  // When the primary's WAL position was first seen at each value (polled; oldest first, kept a little longer than the
+  // lag bound): a replica's lag is how long the primary has had WAL the replica has not replayed. A replica that lacks
+  // even the oldest position seen is behind by an unknown amount (at start, or past what is kept): not used.
   const history: { at: number; lsn: bigint }[] = [];
+  const keepMs = Math.max(120, env.DATABASE_REPLICA_MAX_LAG_SECONDS + 10) * 1000;
   const lagSince = (replayLsn: bigint, now: number): number => {
-    const missing = history.find((h) => h.lsn > replayLsn);
-    return missing ? (now - missing.at) / 1000 : 0;
+    const missing = history.findIndex((h) => h.lsn > replayLsn);
+    if (missing === -1) return 0;
+    return missing === 0 ? Number.POSITIVE_INFINITY : (now - history[missing]!.at) / 1000;
   };
   let polling: Promise<void> | undefined;
   const pollOnce = async () => {
     let primaryLsn: bigint | undefined;
     const now = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      primaryLsn = await primaryWalPosition();
+      primaryLsn = await Promise.race([
+        primaryWalPosition(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("the primary did not answer")), env.DATABASE_REPLICA_TIMEOUT_MS);
+        }),
+      ]);
       if (primaryLsn !== undefined && (history.length === 0 || history.at(-1)!.lsn < primaryLsn)) history.push({ at: now, lsn: primaryLsn });
-      while (history.length > 1 && history[0]!.at < now - 120_000) history.shift();
+      while (history.length > 1 && history[1]!.at < now - keepMs) history.shift();
     } catch {
       // The primary is the pool gate's business; lag stays as last measured.
+    } finally {
+      clearTimeout(timer);
     }
     await Promise.all(
       replicas.map(async (replica) => {
@@ -228,9 +251,14 @@ function openReplicaSet(urls: string[]): ReplicaSet {
           const lagSeconds = lagSince(replayLsn, now);
           Object.assign(replica, { replayLsn, lagBytes, lagSeconds });
           metrics.dbReplicaLagBytes.set({ replica: replica.name }, lagBytes);
-          metrics.dbReplicaLagSeconds.set({ replica: replica.name }, lagSeconds);
+          metrics.dbReplicaLagSeconds.set({ replica: replica.name }, Number.isFinite(lagSeconds) ? lagSeconds : (now - history[0]!.at) / 1000);
           if (lagSeconds > env.DATABASE_REPLICA_MAX_LAG_SECONDS) {
-            markDown(replica, `${lagSeconds.toFixed(1)} s behind (more than ${env.DATABASE_REPLICA_MAX_LAG_SECONDS} s)`);
+            markDown(
+              replica,
+              Number.isFinite(lagSeconds)
+                ? `${lagSeconds.toFixed(1)} s behind (more than ${env.DATABASE_REPLICA_MAX_LAG_SECONDS} s)`
+                : "behind by more than it has been watched for (catching up)",
+            );
             return;
           }
           if (!replica.up) log.info({ replica: replica.name, lsn: replayLsn === undefined ? null : formatLsn(replayLsn) }, "read replica in use");
@@ -260,11 +288,13 @@ function openReplicaSet(urls: string[]): ReplicaSet {
   };
 }
 
-/** The primary's current WAL position (after a commit returned, at or past that commit). */
+/**
+ * The primary's current WAL insert position: after a commit returned, at or past its commit record (also with
+ * synchronous_commit off, where the commit may not be written out yet and pg_current_wal_lsn() could trail it).
+ */
 async function primaryWalPosition(): Promise<bigint | undefined> {
-  const client = getDbHandle().client;
-  if (!client) return undefined;
-  const [row] = await client<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+  if (!getDbHandle().client) return undefined;
+  const [row] = await onPrimary((client) => client<{ lsn: string }[]>`select pg_current_wal_insert_lsn()::text as lsn`.execute());
   return parseLsn(row?.lsn);
 }
 
@@ -346,7 +376,8 @@ async function noteWrite(): Promise<void> {
   let lsn: string | undefined;
   try {
     const position = await primaryWalPosition();
-    lsn = position === undefined ? undefined : formatLsn(position);
+    // Never lower than what the browser already carries (another of its requests may have written later).
+    lsn = position === undefined ? undefined : formatLsn(scope.mustSee !== undefined && scope.mustSee > position ? scope.mustSee : position);
   } catch (error) {
     // Without the position the browser's next reads may come from a replica that lacks the write: say so loudly.
     log.error({ err: error }, "read-your-writes: the primary's WAL position could not be read after a write");
