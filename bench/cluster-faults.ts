@@ -299,10 +299,10 @@ try {
     const recovery: Record<string, number> = {};
     const result = await underLoad("Postgres restart", async () => {
       const t = Date.now();
-      await pg.stop("fast");
+      pg.stop("fast");
       log("Postgres stopped");
       await sleep(10_000);
-      await pg.start();
+      pg.start();
       backAt = Date.now();
       downMs = backAt - t;
       log(`Postgres back after ${seconds(downMs)}`);
