@@ -37,7 +37,9 @@ export default defineConfig({
     { name: "dev-server", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${devPort}` }, testMatch: /dev-server\.spec\.ts/ },
   ],
   webServer: [{
-    command: `rm -rf ${dataDir} && npm run db:migrate && npm run build && npx next start --port ${port}`,
+    // The server's log (warnings and errors: LOG_LEVEL below) goes to .e2e-server.log, which .ci/run prints the end of
+    // when a run fails: a failure's request id can be looked up there.
+    command: `rm -rf ${dataDir} && npm run db:migrate && npm run build && npx next start --port ${port} > .e2e-server.log`,
     url: `${baseURL}/sign-in`,
     timeout: 420_000,
     reuseExistingServer: false,
