@@ -16,7 +16,7 @@ afterEach(() => {
   for (const executor of executors.splice(0)) executor.stopCrons();
 });
 
-function harness(build: (client: Inngest) => InngestFunction.Any[], backoffMs: (attempt: number) => number = () => 5) {
+function harness(build: (client: Inngest) => InngestFunction.Any[], backoffMs: (attempt: number) => number = () => 5, maxConcurrentSteps?: number) {
   const logs: LogEntry[] = [];
   // The client needs the executor's fetch (step.sendEvent / inngest.send) and the executor needs the functions,
   // which need the client: bind late, as the app does.
@@ -33,6 +33,7 @@ function harness(build: (client: Inngest) => InngestFunction.Any[], backoffMs: (
     functions,
     handler: (request) => POST(request as NextRequest, undefined),
     backoffMs,
+    maxConcurrentSteps,
     log: {
       info: (obj, msg) => logs.push({ level: "info", obj: obj as Record<string, unknown>, msg }),
       warn: (obj, msg) => logs.push({ level: "warn", obj: obj as Record<string, unknown>, msg }),
@@ -44,6 +45,30 @@ function harness(build: (client: Inngest) => InngestFunction.Any[], backoffMs: (
 }
 
 describe("local executor (through the real serve handler)", () => {
+  it("runs at most maxConcurrentSteps steps at once however many events arrive together, and finishes them all", async () => {
+    let running = 0;
+    let most = 0;
+    let done = 0;
+    const { executor } = harness(
+      (client) => [
+        client.createFunction({ id: "burst", triggers: [{ event: "test/burst" }] }, async ({ step }) => {
+          await step.run("work", async () => {
+            most = Math.max(most, ++running);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            running--;
+            done++;
+          });
+        }),
+      ],
+      () => 5,
+      3,
+    );
+    await executor.send(Array.from({ length: 30 }, (_, i) => ({ name: "test/burst", data: { i } })));
+    await executor.idle();
+    expect(done).toBe(30);
+    expect(most).toBe(3);
+  });
+
   it("runs each step of a 3-step function exactly once, completes, and exposes the return value", async () => {
     const counts = { a: 0, b: 0, c: 0, body: 0 };
     const finished: unknown[] = [];

@@ -73,6 +73,12 @@ export type LocalExecutorOptions = {
   handler: (request: Request) => Promise<Response>;
   /** Delay before retry number `attempt` (1 = first retry). Default: 1s, 2s, 4s… capped at 60s. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * Steps executing at once across all runs (default 8). A burst of events (the re-dispatcher handing over hundreds of
+   * stuck ones after an outage) would otherwise start every run at once and take the whole database pool from the
+   * requests being served beside them.
+   */
+  maxConcurrentSteps?: number;
   now?: () => Date;
   log?: LocalExecutorLog;
   /** Longest in-process sleep; longer `step.sleep`s are cut to this with a warning. Default 24h. */
@@ -376,6 +382,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
   const log = opts.log ?? getDefaultLog();
   const now = opts.now ?? (() => new Date());
   const backoffMs = opts.backoffMs ?? defaultBackoffMs;
+  const stepSlots = new Semaphore(Math.max(1, opts.maxConcurrentSteps ?? 8));
   const maxSleepMs = Math.min(opts.maxSleepMs ?? DAY_MS, MAX_TIMER_MS);
   const registrations = buildRegistrations(opts.appId, opts.functions, log);
 
@@ -451,9 +458,12 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
       acquired.push(semaphore);
     }
     let response: Response;
+    // Taken after the run's own keys: a run waiting for its key holds no slot.
+    await stepSlots.acquire();
     try {
       response = await opts.handler(new Request(url, { method: "POST", headers, body: JSON.stringify(body) }));
     } finally {
+      stepSlots.release();
       for (const [i, semaphore] of acquired.entries()) {
         semaphore.release();
         const key = run.concurrencyKeys[i]?.key;

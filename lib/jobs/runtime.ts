@@ -32,6 +32,8 @@ export function getLocalExecutor(): LocalExecutor {
     log: logger.child({ module: "jobs" }),
     // Several instances sharing a database each run the schedules: one of them claims each tick.
     claimCronTick: (functionId, scheduledAt) => claimCronTick(functionId, scheduledAt),
+    // Jobs get at most half the database pool: requests served beside them keep the rest.
+    maxConcurrentSteps: Math.max(1, Math.floor(getEnv().DATABASE_POOL_MAX / 2)),
   });
   const executor = holder.__anatomyLocalExecutor;
   // step.sendEvent inside functions reaches the executor through the client's fetch.
