@@ -31,7 +31,7 @@ import { startPrivatePostgres } from "../scripts/cluster/postgres";
 import { build, instanceEnv, startSharedServices } from "../scripts/cluster/services";
 import { startFakeInngest, startFakeSmtp } from "./fakes";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult, type RunningLoad } from "./load-mix";
-import { saveResults, seed, signIn } from "./lib";
+import { cleanUpOnAbort, saveResults, seed, signIn } from "./lib";
 
 const { values } = parseArgs({
   options: {
@@ -101,16 +101,7 @@ const cluster = new Cluster({
 });
 
 let exitCode = 1;
-process.once("uncaughtException", (error) => {
-  console.error(error);
-  void cleanUp().finally(() => process.exit(1));
-});
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping the cluster`);
-    void cleanUp().finally(() => process.exit(1));
-  });
-}
+cleanUpOnAbort(cleanUp);
 
 try {
   build({ actionsKey: randomBytes(32).toString("base64"), log });

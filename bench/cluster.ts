@@ -25,7 +25,7 @@ import { Cluster, freeClusterPort, type Instance, type Release } from "../script
 import { ensureNginx } from "../scripts/cluster/nginx";
 import { build, instanceEnv, startSharedServices } from "../scripts/cluster/services";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult } from "./load-mix";
-import { saveResults, seed, signIn } from "./lib";
+import { cleanUpOnAbort, saveResults, seed, signIn } from "./lib";
 
 const { values } = parseArgs({
   options: {
@@ -73,19 +73,7 @@ const cluster = new Cluster({
 });
 
 let exitCode = 1;
-// An error thrown where no await catches it (a load generator callback): the cluster and the database still go.
-process.once("uncaughtException", (error) => {
-  console.error(error);
-  void cleanUp().finally(() => process.exit(1));
-});
-// Stopped from outside (.ci/run's timeout or Ctrl-C): nginx and the instances run in process groups of their own,
-// so they must be stopped here, and the database dropped.
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping the cluster`);
-    void cleanUp().finally(() => process.exit(1));
-  });
-}
+cleanUpOnAbort(cleanUp);
 try {
   // Three builds of the same sources with one server-actions key: each a release with its own build id.
   const actionsKey = randomBytes(32).toString("base64");

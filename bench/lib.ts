@@ -305,3 +305,21 @@ export async function connectInspector(inspectPort: number): Promise<{ call: (me
     });
   return { call, close: () => socket.close() };
 }
+
+/**
+ * A bench that starts servers of its own: an error thrown where no await catches it (a load generator callback), or a
+ * stop from outside (.ci/run's timeout, Ctrl-C), still runs `cleanUp` (nginx and the instances run in process groups
+ * of their own, so they must be stopped here, and the database dropped) and exits 1.
+ */
+export function cleanUpOnAbort(cleanUp: () => Promise<void>): void {
+  process.once("uncaughtException", (error) => {
+    console.error(error);
+    void cleanUp().finally(() => process.exit(1));
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: stopping the cluster`);
+      void cleanUp().finally(() => process.exit(1));
+    });
+  }
+}
