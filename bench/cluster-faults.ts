@@ -49,6 +49,10 @@ const PASSWORD = "faults-password-123";
 // The app's defaults, which the checks below hold it to.
 const SMTP_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+if (FAULT_SECONDS * 1000 <= SMTP_TIMEOUT_MS) {
+  console.error(`--fault-seconds must exceed the SMTP timeout (${SMTP_TIMEOUT_MS / 1000} s): a shorter hang times no mail job out.`);
+  process.exit(2);
+}
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
