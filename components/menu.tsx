@@ -11,6 +11,8 @@ const ITEM = '[role="menuitem"]';
  * menu on its first item (ArrowUp: the last); ArrowUp/ArrowDown/Home/End and a typed first letter move between items;
  * Space or Enter activates one; Escape closes and returns to the button; Tab, a click outside or a chosen item closes it.
  * As with Radix, the items are mounted only while the menu is open (they come in the page's RSC payload either way).
+ * Without JavaScript the button can do nothing: it is hidden (`noscript:`, the `scripting: none` media query) and a
+ * <details> element in a <noscript> opens the same items, so links and forms (sign out) stay reachable.
  */
 export function Menu({
   label,
@@ -122,7 +124,7 @@ export function Menu({
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={menuId}
-        className={triggerClassName}
+        className={`${triggerClassName} noscript:hidden`}
         onClick={() => (open ? close(false) : openAt("menu"))}
         onKeyDown={onTriggerKeyDown}
       >
@@ -154,6 +156,12 @@ export function Menu({
           {children}
         </div>
       ) : null}
+      <noscript>
+        <details>
+          <summary aria-label={label} className={`${triggerClassName} cursor-pointer list-none [&::-webkit-details-marker]:hidden`}>{trigger}</summary>
+          <div role="menu" aria-label={label} className={`absolute top-full z-50 mt-1.5 ${align === "end" ? "right-0" : "left-0"} ${contentClassName}`}>{children}</div>
+        </details>
+      </noscript>
     </div>
   );
 }

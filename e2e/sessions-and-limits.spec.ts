@@ -49,6 +49,18 @@ test("a role change made by the owner shows on the member's next page load", asy
   await changeRole(page, "member");
   await member.reload();
   await expect(member.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+
+  // Without JavaScript a change of the select submits nothing by itself: a Save button next to it does.
+  const noScriptContext = await browser.newContext({ javaScriptEnabled: false });
+  const noScript = await noScriptContext.newPage();
+  await login(noScript, ownerEmail);
+  await noScript.goto(`${orgPath}/members`);
+  await noScript.getByLabel("Role of Pat Promoted").selectOption("admin");
+  await noScript.getByRole("button", { name: "Save the new role for Pat Promoted" }).click();
+  await expect(noScript.getByRole("button", { name: "Save the new role for Pat Promoted" })).toBeVisible();
+  await member.reload();
+  await expect(member.getByRole("button", { name: "Send invitation" })).toBeVisible();
+  await noScriptContext.close();
   await memberContext.close();
 });
 

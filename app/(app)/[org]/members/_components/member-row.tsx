@@ -3,6 +3,7 @@
 import { useRef } from "react";
 import { ActionForm, SubmitButton } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { roleLabels, roles, type Role } from "@/lib/orgs/permissions";
 import { changeMemberRoleAction, removeMemberAction } from "../actions";
@@ -38,12 +39,16 @@ export function MemberRow({
       </div>
       <div className="flex flex-wrap items-center gap-2">
         {assignableRoles.length > 1 ? (
-          <ActionForm action={changeMemberRoleAction} ref={roleForm} showSuccess={false}>
+          <ActionForm action={changeMemberRoleAction} ref={roleForm} showSuccess={false} className="flex items-center gap-2">
             {hidden}
             <label htmlFor={`role-${member.userId}`} className="sr-only">Role of {label}</label>
             <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} compact className="w-32" onChange={() => roleForm.current?.requestSubmit()}>
               {roles.filter((r) => assignableRoles.includes(r)).map((r) => <option key={r} value={r}>{roleLabels[r]}</option>)}
             </Select>
+            {/* Without JavaScript a change of the select submits nothing: a button does it. */}
+            <noscript>
+              <button type="submit" aria-label={`Save the new role for ${label}`} className={buttonClasses("secondary", "sm")}>Save</button>
+            </noscript>
           </ActionForm>
         ) : (
           <Badge tone={member.role === "owner" ? "indigo" : "gray"}>{roleLabels[member.role]}</Badge>

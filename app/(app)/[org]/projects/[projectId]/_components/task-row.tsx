@@ -3,7 +3,7 @@
 import { useRef, useState } from "react";
 import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
 import { deleteTaskAction, updateTaskAction } from "../../actions";
@@ -75,7 +75,7 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
       </div>
       {readOnly ? null : (
       <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
-        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false}>
+        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false} className="flex items-center gap-2">
           {hidden}
           <label className="sr-only" htmlFor={`status-${task.id}`}>Status of {task.title}</label>
           <Select
@@ -88,8 +88,13 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
           >
             {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}
           </Select>
+            {/* Without JavaScript a change of the select submits nothing: a button does it. */}
+            <noscript>
+              <button type="submit" aria-label={`Save the new status for ${task.title}`} className={buttonClasses("secondary", "sm")}>Save</button>
+            </noscript>
         </ActionForm>
-        <Button variant="secondary" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
+        {/* The editor opens in place, which needs JavaScript: without it the button would do nothing. */}
+        <Button variant="secondary" size="sm" className="noscript:hidden" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
         {canDelete ? (
           <ActionForm action={deleteTaskAction} showSuccess={false} onSubmitCapture={(e) => { if (!window.confirm(`Delete “${task.title}”?`)) e.preventDefault(); }}>
             {hidden}
