@@ -72,6 +72,11 @@ test("pages rendered per request carry a fresh nonce on every script; route hand
   const redirect = await request.get("/app", { maxRedirects: 0 });
   expect(redirect.status()).toBe(307);
   expectSecurityHeaders(redirect);
+  // The proxy's own refusal of a server action request React would never send (lib/security/action-request.ts).
+  const refused = await request.post("/sign-in", { headers: { "next-action": "0".repeat(42), "content-type": "application/json" }, data: "{}" });
+  expect(refused.status()).toBeGreaterThanOrEqual(400);
+  expect(refused.status()).toBeLessThan(500);
+  expectSecurityHeaders(refused);
   // A path no route matches: Next serves its prerendered 404, whose inline scripts every policy allows by hash.
   const missing = await page.request.get("/no/such/page/anywhere");
   expect(missing.status()).toBe(404);
