@@ -214,6 +214,17 @@ export class RowSnapshots {
     return row!.n > 0;
   }
 
+  /**
+   * Cron ticks claimed at or after `since`, by any process. In the real-services run the `next dev` server of
+   * e2e/dev-server.spec.ts shares the database: when it claims a minute's tick first, this server's claim is an INSERT
+   * that conflicts and starts no run, so no job counter moves.
+   */
+  async cronTicksSince(since: Date): Promise<number> {
+    if (!this.sql) return 0;
+    const [row] = await this.sql`select count(*)::int as n from job_cron_ticks where claimed_at >= ${since}`;
+    return row!.n;
+  }
+
   async close() {
     await this.sql?.end();
   }

@@ -10,7 +10,7 @@ export default class FailureSummary implements Reporter {
   onTestEnd(test: TestCase, result: TestResult) {
     if (result.status === "passed" || result.status === "skipped" || test.outcome() === "flaky") return;
     const message = (result.error?.message ?? result.status).replace(/\u001b\[[0-9;]*m/g, "");
-    const lines = message.split("\n").filter((line) => line.trim() !== "").slice(0, 4).map((line) => `      ${line.slice(0, 240)}`);
+    const lines = message.split("\n").filter((line) => line.trim() !== "").slice(0, 12).map((line) => `      ${line.slice(0, 400)}`);
     this.failures.push(`  ✘ ${test.titlePath().filter(Boolean).join(" › ")}\n${lines.join("\n")}`);
   }
 
