@@ -17,7 +17,8 @@
  *   saturated pool    an instance with a pool of 2 and a queue limit, its connections stuck on a lock: extra work is
  *                     refused at once with a clear answer instead of queueing without bound
  *
- * Options: --instances 3, --connections 32, --fault-seconds 30, --users 12. CI runs --fault-seconds 15.
+ * Options: --instances 3, --connections 32, --fault-seconds 30, --users 12, --only smtp,sigkill,inngest,postgres,pool
+ * (a comma-separated subset of the phases, to investigate one). CI runs --fault-seconds 15 and every phase.
  * Exit 1 on any failed check. Needs nginx, PostgreSQL's server binaries and Redis on this machine.
  */
 import { randomBytes } from "node:crypto";
@@ -39,12 +40,21 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     "fault-seconds": { type: "string", default: "30" },
     users: { type: "string", default: "12" },
+    only: { type: "string" },
   },
 });
 const INSTANCES = Number(values.instances);
 const CONNECTIONS = Number(values.connections);
 const FAULT_SECONDS = Number(values["fault-seconds"]);
 const USERS = Number(values.users);
+const PHASES = ["smtp", "sigkill", "inngest", "postgres", "pool"] as const;
+const only = values.only?.split(",").map((p) => p.trim());
+const unknownPhase = only?.find((p) => !(PHASES as readonly string[]).includes(p));
+if (unknownPhase) {
+  console.error(`--only: unknown phase ${unknownPhase} (phases: ${PHASES.join(", ")})`);
+  process.exit(2);
+}
+const selected = (phase: (typeof PHASES)[number]) => !only || only.includes(phase);
 const PASSWORD = "faults-password-123";
 // The app's defaults, which the checks below hold it to.
 const SMTP_TIMEOUT_MS = 10_000;
@@ -147,7 +157,7 @@ try {
     (figures[name] = { ...r, acknowledgedTitles: undefined, assignedTitles: r.assignedTitles.length, ...extra });
 
   // ---- SMTP hanging -----------------------------------------------------------------------------------------------
-  {
+  if (selected("smtp")) {
     const mailsBefore = smtp.messages.length;
     let faultEnd = 0;
     const result = await underLoad(
@@ -191,7 +201,7 @@ try {
   }
 
   // ---- SIGKILL mid-import ---------------------------------------------------------------------------------------
-  {
+  if (selected("sigkill")) {
     const user = users[0]!;
     const victim = cluster.routed()[0]!;
     const lines = ["title,status,due,key"];
@@ -237,7 +247,7 @@ try {
   // (INNGEST_BASE_URL, as for a self-hosted Inngest): events go there instead of to the in-process executor. Inngest
   // would call the re-dispatcher every minute; the fake calls it, signed, every 10 s once the fault is over (it
   // re-sends events older than a minute).
-  {
+  if (selected("inngest")) {
     const old = cluster.routed();
     const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
     const inngestEnv = { INNGEST_EVENT_KEY: randomBytes(16).toString("hex"), INNGEST_SIGNING_KEY: signingKey, INNGEST_BASE_URL: inngest.url };
@@ -288,16 +298,16 @@ try {
   }
 
   // ---- Postgres restarted ---------------------------------------------------------------------------------------
-  {
+  if (selected("postgres")) {
     let downMs = 0;
     let backAt = 0;
     const recovery: Record<string, number> = {};
     const result = await underLoad("Postgres restart", async () => {
       const t = Date.now();
-      pg.stop("fast");
+      await pg.stop("fast");
       log("Postgres stopped");
       await sleep(10_000);
-      pg.start();
+      await pg.start();
       backAt = Date.now();
       downMs = backAt - t;
       log(`Postgres back after ${seconds(downMs)}`);
@@ -325,6 +335,11 @@ try {
       `down ${seconds(downMs)}: ${result.requests} requests, ${result.failed} failed (${JSON.stringify(result.failures)}: ${caughtInFlight} caught in flight, the rest a 503 page or the action's "unavailable" answer), the slowest failure in ${result.slowestFailureMs} ms (connect timeout ${CONNECT_TIMEOUT_MS} ms); ${result.acknowledgedWrites} writes acknowledged, ${result.lost} lost`,
     );
     check(
+      "Postgres restarted: every error answer (the 503 page, a 500) carries the security headers",
+      Object.keys(result.errorAnswers).length > 0 && result.errorAnswersWithoutSecurityHeaders === 0,
+      `${JSON.stringify(result.errorAnswers)} by status, ${result.errorAnswersWithoutSecurityHeaders} without X-Frame-Options, nosniff or the CSP's frame-ancestors`,
+    );
+    check(
       "Postgres restarted: every instance serves again within 10 s of it being back",
       slowestRecovery <= 10_000,
       Object.entries(recovery).map(([name, ms]) => `${name} ${seconds(ms)}`).join(", "),
@@ -333,7 +348,7 @@ try {
   }
 
   // ---- saturated pool -------------------------------------------------------------------------------------------
-  {
+  if (selected("pool")) {
     // Out of rotation (green while blue is live): only this proof's requests reach it.
     const small = await cluster.startInstance(release, "green", { DATABASE_POOL_MAX: "2", DATABASE_POOL_QUEUE_LIMIT: "4" });
     // Users of their own, 10 actions each: well inside the per-user action limit, which the load's users may have used.

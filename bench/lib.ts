@@ -6,7 +6,7 @@ import autocannon from "autocannon";
 
 // Shared pieces of the bench/ scripts: start the built app, sign in over HTTP, load a URL, print figures.
 
-export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds: () => number };
+export type ServerHandle = { url: string; stop: () => Promise<void>; cpuSeconds: () => number; rssBytes: () => number };
 
 /**
  * `nodeArgs` run the server as `node <nodeArgs> next start` in one process (e.g. --inspect), instead of through npx.
@@ -50,6 +50,7 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
   return {
     url,
     cpuSeconds: () => processGroupCpuSeconds(child.pid!),
+    rssBytes: () => processGroupRssBytes(child.pid!),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGKILL");
@@ -67,13 +68,33 @@ export async function startServer(opts: { port: number; dataDir: string; env?: R
  * cores; CPU per request barely does. NaN where /proc is missing.
  */
 export function processGroupCpuSeconds(pgid: number): number {
+  const group = processGroup(pgid);
+  if (!group) return Number.NaN;
+  let ticks = 0;
+  // Fields after the command name (which may hold spaces), from field 3 on: state, ppid, pgrp, ..., utime (14), stime (15).
+  for (const { fields } of group) ticks += Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident memory of every process of a process group (the server's, without the load generator's); NaN without /proc. */
+export function processGroupRssBytes(pgid: number): number {
+  const group = processGroup(pgid);
+  if (!group) return Number.NaN;
+  let bytes = 0;
+  // Field 24 of /proc/<pid>/stat: rss, in pages.
+  for (const { fields } of group) bytes += Number(fields[21]) * PAGE_BYTES;
+  return bytes;
+}
+
+/** The processes of a process group with their /proc/<pid>/stat fields from field 3 on; null without /proc. */
+function processGroup(pgid: number): { pid: string; fields: string[] }[] | null {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
-    return Number.NaN;
+    return null;
   }
-  let ticks = 0;
+  const group: { pid: string; fields: string[] }[] = [];
   for (const pid of pids) {
     let stat: string;
     try {
@@ -81,13 +102,14 @@ export function processGroupCpuSeconds(pgid: number): number {
     } catch {
       continue; // exited meanwhile
     }
-    // Fields after the command name (which may hold spaces), from field 3 on: state, ppid, pgrp, ..., utime (14), stime (15).
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) !== pgid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
+    if (Number(fields[2]) === pgid) group.push({ pid, fields });
   }
-  return ticks / CLOCK_TICKS_PER_SECOND;
+  return group;
 }
+
+// The page size of x86-64 and arm64 Linux as Node runs there (getconf PAGESIZE).
+const PAGE_BYTES = 4096;
 
 // USER_HZ: 100 on every Linux architecture Node runs on.
 const CLOCK_TICKS_PER_SECOND = 100;

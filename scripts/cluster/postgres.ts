@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,9 +14,12 @@ export type PrivatePostgres = {
   /** A connection URL for `database` on this cluster. */
   url: (database: string) => string;
   createDatabase: (name: string) => void;
-  /** `fast`: open connections are cut, as in a restart or failover. */
-  stop: (mode?: "fast" | "immediate") => void;
-  start: () => void;
+  /**
+   * `fast`: open connections are cut, as in a restart or failover. Both run pg_ctl without blocking this process (a
+   * load generator in it keeps running while the server stops and starts).
+   */
+  stop: (mode?: "fast" | "immediate") => Promise<void>;
+  start: () => Promise<void>;
   /** Stops it and removes its directory. */
   destroy: () => void;
 };
@@ -30,6 +33,14 @@ function binDir(): string {
 }
 
 const asRoot = process.getuid?.() === 0;
+
+function runAsync(bin: string, args: string[], what: string): Promise<void> {
+  const command = asRoot ? "runuser" : bin;
+  const argv = asRoot ? ["-u", "postgres", "--", bin, ...args] : args;
+  return new Promise((resolve, reject) => {
+    execFile(command, argv, { cwd: tmpdir() }, (error, stdout, stderr) => (error ? reject(new Error(`${what} failed: ${stderr || stdout || error.message}`)) : resolve()));
+  });
+}
 
 function run(bin: string, args: string[], what: string): string {
   const command = asRoot ? "runuser" : bin;
@@ -48,7 +59,7 @@ export function startPrivatePostgres(opts: { port: number; log: (line: string) =
   // keep a pool (and reconnect after a restart); WAL senders for replicas.
   writeSettings(dataDir, opts.port, ["max_connections = 300", "fsync = off", "full_page_writes = off", "shared_buffers = 128MB", "wal_level = replica", "max_wal_senders = 5"]);
   const server = serverIn(bin, dataDir, opts.port, opts.log);
-  server.start();
+  server.startNow();
   opts.log(`private Postgres on 127.0.0.1:${opts.port} (${dataDir})`);
   return server;
 }
@@ -77,7 +88,7 @@ export function startStreamingReplica(opts: { primaryPort: number; port: number;
   }
   writeSettings(dataDir, opts.port, ["hot_standby = on", "max_connections = 300", `recovery_min_apply_delay = '${opts.applyDelayMs ?? 0}ms'`]);
   const server = serverIn(bin, dataDir, opts.port, opts.log);
-  server.start();
+  server.startNow();
   opts.log(`streaming replica of :${opts.primaryPort} on 127.0.0.1:${opts.port}, applying ${opts.applyDelayMs ?? 0} ms late (${dataDir})`);
   return server;
 }
@@ -94,10 +105,10 @@ function writeSettings(dataDir: string, port: number, settings: string[]): void 
   appendFileSync(path.join(dataDir, "postgresql.auto.conf"), `\n# scripts/cluster/postgres.ts\n${lines.join("\n")}\n`);
 }
 
-function serverIn(bin: string, dataDir: string, port: number, log: (line: string) => void): PrivatePostgres {
-  const ctl = (args: string[], what: string) => run(path.join(bin, "pg_ctl"), ["-D", dataDir, ...args], what);
-  const start = () => ctl(["-l", path.join(dataDir, "server.log"), "-w", "-t", "60", "start"], `starting Postgres on ${port}`);
-  const stop = (mode: "fast" | "immediate" = "fast") => ctl(["-m", mode, "-w", "-t", "60", "stop"], `stopping Postgres on ${port}`);
+function serverIn(bin: string, dataDir: string, port: number, log: (line: string) => void): PrivatePostgres & { startNow: () => void } {
+  const pgCtl = path.join(bin, "pg_ctl");
+  const startArgs = ["-D", dataDir, "-l", path.join(dataDir, "server.log"), "-w", "-t", "60", "start"];
+  const stopArgs = (mode: "fast" | "immediate") => ["-D", dataDir, "-m", mode, "-w", "-t", "60", "stop"];
   const psql = (sql: string) => run(path.join(bin, "psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-c", sql], "psql");
   let running = false;
   return {
@@ -105,18 +116,22 @@ function serverIn(bin: string, dataDir: string, port: number, log: (line: string
     dataDir,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     createDatabase: (name) => void psql(`CREATE DATABASE "${name}"`),
-    stop: (mode) => {
-      stop(mode);
+    startNow: () => {
+      run(pgCtl, startArgs, `starting Postgres on ${port}`);
+      running = true;
+    },
+    stop: async (mode = "fast") => {
+      await runAsync(pgCtl, stopArgs(mode), `stopping Postgres on ${port}`);
       running = false;
     },
-    start: () => {
-      start();
+    start: async () => {
+      await runAsync(pgCtl, startArgs, `starting Postgres on ${port}`);
       running = true;
     },
     destroy: () => {
       if (running) {
         try {
-          stop("immediate");
+          run(pgCtl, stopArgs("immediate"), `stopping Postgres on ${port}`);
         } catch (error) {
           log(`stopping the Postgres on ${port}: ${String(error)}`);
         }
