@@ -28,6 +28,9 @@ export type MixResult = {
   slowestFailureMs: number;
   /** The longest any request took. */
   slowestMs: number;
+  /** Error answers (statuses other than 200) by status, and how many of them lacked the security headers. */
+  errorAnswers: Record<string, number>;
+  errorAnswersWithoutSecurityHeaders: number;
   p50: number;
   p95: number;
   p99: number;
@@ -48,34 +51,37 @@ const STEPS: Step[] = [
   { page: "landing", request: () => ({ path: "/", init: {} }) },
   { page: "dashboard", request: (u) => ({ path: `/${u.orgSlug}`, init: { headers: { cookie: u.cookie } } }) },
   { page: "task list", request: (u) => ({ path: `/${u.orgSlug}/projects/${u.projectId}`, init: { headers: { cookie: u.cookie } } }) },
-  {
-    page: "create task",
-    request: (u, title, assignee = "") => ({
-      path: `/${u.orgSlug}/projects/${u.projectId}`,
-      init: {
-        method: "POST",
-        headers: {
-          cookie: u.cookie,
-          accept: "text/x-component",
-          "next-action": "", // filled in by startMixedLoad
-          "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-        },
-        body: multipart(
-          [
-            ["_1_orgId", u.orgId],
-            ["_1_projectId", u.projectId],
-            ["_1_title", title],
-            ["_1_status", "todo"],
-            ["_1_assigneeId", assignee],
-            ["_1_dueOn", ""],
-            ["0", '[null,"$K1"]'],
-          ],
-          BOUNDARY,
-        ),
-      },
-    }),
-  },
+  { page: "create task", request: (u, title, assignee = "") => createTaskRequest(u, title, assignee, "") },
 ];
+
+/** A task created through the server action as the browser posts it (`actionId`: createTaskAction's, from the build). */
+export function createTaskRequest(u: LoadUser, title: string, assignee: string, actionId: string): { path: string; init: RequestInit } {
+  return actionRequest(u, actionId, [
+    ["_1_orgId", u.orgId],
+    ["_1_projectId", u.projectId],
+    ["_1_title", title],
+    ["_1_status", "todo"],
+    ["_1_assigneeId", assignee],
+    ["_1_dueOn", ""],
+  ]);
+}
+
+/** A server action of the project page, posted as the browser does: `fields` as FormData, the state argument first. */
+export function actionRequest(u: LoadUser, actionId: string, fields: [string, string][]): { path: string; init: RequestInit } {
+  return {
+    path: `/${u.orgSlug}/projects/${u.projectId}`,
+    init: {
+      method: "POST",
+      headers: {
+        cookie: u.cookie,
+        accept: "text/x-component",
+        "next-action": actionId, // "" in STEPS: filled in by startMixedLoad
+        "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
+      },
+      body: multipart([...fields, ["0", '[null,"$K1"]']], BOUNDARY),
+    },
+  };
+}
 
 /** Starts the mixed load against `url` and returns at once; stop() ends it after the requests in flight. */
 export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTaskActionId: string; connections: number; tag: string }): RunningLoad {
@@ -88,6 +94,8 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
   let allowance = 0;
   const assignments = new Map<LoadUser, number>();
   let slowestFailureMs = 0;
+  const errorAnswers: Record<string, number> = {};
+  let errorAnswersWithoutSecurityHeaders = 0;
   const fail = (kind: string, ms: number) => {
     failures[kind] = (failures[kind] ?? 0) + 1;
     slowestFailureMs = Math.max(slowestFailureMs, Math.round(ms));
@@ -118,6 +126,12 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
           times.push(ms);
           byPage[step.page] = (byPage[step.page] ?? 0) + 1;
           if (response.status !== 200) {
+            // An error page is a response like any other: it may not be framed, sniffed or run a foreign script.
+            errorAnswers[response.status] = (errorAnswers[response.status] ?? 0) + 1;
+            const csp = response.headers.get("content-security-policy") ?? "";
+            if (response.headers.get("x-frame-options") !== "DENY" || response.headers.get("x-content-type-options") !== "nosniff" || !csp.includes("frame-ancestors 'none'")) {
+              errorAnswersWithoutSecurityHeaders++;
+            }
             fail(`${step.page}: ${response.status}`, ms);
             await pause();
             continue;
@@ -166,6 +180,8 @@ export function startMixedLoad(url: string, opts: { users: LoadUser[]; createTas
         assignedTitles,
         slowestFailureMs,
         slowestMs: Math.round(times.at(-1) ?? 0),
+        errorAnswers,
+        errorAnswersWithoutSecurityHeaders,
         p50: percentile(times, 0.5),
         p95: percentile(times, 0.95),
         p99: percentile(times, 0.99),

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Append-only, range-partitioned by month on created_at. Created by the custom migration
 // drizzle/0001_activity_events.sql, not by drizzle-kit (see drizzle.config.ts). Keep the two in step.
@@ -19,4 +19,16 @@ export const activityEvents = pgTable(
     // Declared as ("org_id", "created_at" DESC) in the migration: the dashboard feed, newest first.
     index("activity_events_org_created_idx").on(t.orgId, t.createdAt),
   ],
+);
+
+// Events per organization and UTC day, kept by a statement trigger on activity_events (custom migration
+// drizzle/0007_task_counts_and_search.sql): the dashboard's 30-day chart reads 30 rows instead of a month's partition.
+export const activityDailyCounts = pgTable(
+  "activity_daily_counts",
+  {
+    orgId: uuid("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day] }), index("activity_daily_counts_day_idx").on(t.day)],
 );

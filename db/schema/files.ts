@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { customType, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { customType, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -27,4 +27,18 @@ export const storedFiles = pgTable(
     index("stored_files_org_idx").on(t.orgId),
     index("stored_files_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
   ],
+);
+
+// The bytes a file grew by after it was created, in order (reports are written page by page): appending is one insert,
+// whatever the file's size, and a download streams them a few at a time instead of loading the whole file.
+export const storedFileChunks = pgTable(
+  "stored_file_chunks",
+  {
+    fileId: uuid("file_id")
+      .notNull()
+      .references(() => storedFiles.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    data: bytea("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fileId, t.seq] })],
 );

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gte, sql } from "drizzle-orm";
-import { activityEvents } from "@/db/schema";
+import { activityDailyCounts } from "@/db/schema";
 import { selectRecentActivity, type ActivityItem } from "@/lib/activity/list-activity";
 import { orgDataTag } from "@/lib/activity/record-activity";
 import { redactActivityItems } from "@/lib/activity/redact-activity";
@@ -41,13 +41,13 @@ export async function loadActivitySummary(orgId: string, today: string, db: Db =
     d.setUTCDate(d.getUTCDate() - (SUMMARY_DAYS - 1 - i));
     return d.toISOString().slice(0, 10);
   });
-  const day = sql<string>`to_char(${activityEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  // From activity_daily_counts (a row per org and UTC day, kept by a trigger on activity_events): 30 rows, however many
+  // events the month's partition holds.
   const [counts, recent] = await Promise.all([
     db
-      .select({ day, count: sql<number>`count(*)::int` })
-      .from(activityEvents)
-      .where(and(eq(activityEvents.orgId, orgId), gte(activityEvents.createdAt, new Date(`${days[0]}T00:00:00Z`))))
-      .groupBy(day),
+      .select({ day: sql<string>`${activityDailyCounts.day}::text`, count: activityDailyCounts.count })
+      .from(activityDailyCounts)
+      .where(and(eq(activityDailyCounts.orgId, orgId), gte(activityDailyCounts.day, days[0]!))),
     selectRecentActivity(db, orgId, RECENT_LIMIT),
   ]);
   const byDay = new Map(counts.map((c) => [c.day, Number(c.count)]));

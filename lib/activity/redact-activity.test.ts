@@ -72,7 +72,7 @@ describe("activity redaction", () => {
     expect(error).toBeUndefined();
 
     const file = await getReportFile({ actor: ctx.actors.member, orgId: ctx.org.id, reportId });
-    const text = file.data.toString("utf8");
+    const text = await new Response(file.body).text();
     for (const address of ctx.addresses) expect(text).not.toContain(address);
     const [, ...lines] = parse(text) as string[][];
     expect(lines.filter((l) => l[2] === "invitation.created").map((l) => l[5])).toEqual(['{"role":"admin"}', '{"role":"member"}']);

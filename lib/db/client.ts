@@ -2,6 +2,7 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -24,8 +25,8 @@ instrumentQueries("postgresql");
 
 /** Counts each statement drizzle sends (the query budget tests, db_queries_total), whichever database runs it. */
 export const queryLogger = {
-  logQuery(query: string) {
-    recordQuery(query);
+  logQuery(query: string, params: unknown[]) {
+    recordQuery(query, params);
     getMetrics().dbQueries.inc({ operation: sqlOperation(query) });
   },
 };
@@ -94,7 +95,8 @@ export function openPglite(dataDir: string | undefined, options: { loadDataDir?:
     // PGlite has no locking of its own: two processes on one data directory corrupt it (lib/db/data-dir-lock.ts).
     unlock = acquireDataDirLock(`${dataDir}.lock`, { describe: dataDir });
   }
-  const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir });
+  // pg_trgm: the index behind task title search (drizzle/0007_task_counts_and_search.sql), as on a Postgres server.
+  const client = new PGlite({ dataDir, loadDataDir: options.loadDataDir, extensions: { pg_trgm } });
   return {
     db: drizzlePglite(client, { schema, logger: queryLogger }) as unknown as Db,
     kind: "pglite",

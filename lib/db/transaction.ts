@@ -8,14 +8,41 @@ type CommitHook = () => Promise<void> | void;
 // once it has committed; a rollback drops it.
 const commitHooks = new WeakMap<Tx, CommitHook[]>();
 
-/** Runs `fn` in a transaction on `db` (the primary by default); nested calls reuse the outer transaction. */
+// A deadlock aborts one of the transactions involved; the other goes on. Run again, the aborted one normally succeeds:
+// two writers of one project's task counters (drizzle/0007) can lock them in opposite orders, e.g. an import's upsert
+// (insert trigger, then update trigger) against a user's status change.
+const DEADLOCK_ATTEMPTS = 3;
+
+function isDeadlock(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "40P01") return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `fn` in a transaction on `db` (the primary by default); nested calls reuse the outer transaction. A transaction
+ * aborted by a deadlock is run again (up to 3 times in all), so `fn` must do nothing outside the database that it
+ * cannot do twice.
+ */
 export async function withTx<T>(fn: (tx: Tx) => Promise<T>, db: Db = getDb()): Promise<T> {
   if (isTx(db)) return fn(db);
-  const hooks: CommitHook[] = [];
-  const result = await db.transaction((tx) => {
-    commitHooks.set(tx, hooks);
-    return fn(tx);
-  });
+  let hooks: CommitHook[] = [];
+  let result: T;
+  for (let attempt = 1; ; attempt++) {
+    hooks = [];
+    try {
+      result = await db.transaction((tx) => {
+        commitHooks.set(tx, hooks);
+        return fn(tx);
+      });
+      break;
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+      logger.warn({ err: error, module: "db", attempt }, "transaction aborted by a deadlock: running it again");
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+  }
   for (const hook of hooks) {
     try {
       await hook();

@@ -35,7 +35,8 @@ function selectMembers(db: Db, orgId: string): Promise<Member[]> {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.orgId, orgId))
-    .orderBy(asc(memberships.createdAt));
+    // id breaks ties: the members page shows this list in pages, which must neither repeat nor skip anyone.
+    .orderBy(asc(memberships.createdAt), asc(memberships.id));
 }
 
 // Locks the org's owner rows so two concurrent demotions cannot both see "another owner exists". Taken first and in

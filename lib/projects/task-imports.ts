@@ -1,9 +1,10 @@
 import "server-only";
-import { parse } from "csv-parse/sync";
-import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
+import { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
-import { memberships, projects, taskImports, tasks, users, type ImportRowError } from "@/db/schema";
+import { memberships, projects, taskImportRows, taskImports, tasks, users, type ImportRowError } from "@/db/schema";
 import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
@@ -17,12 +18,15 @@ import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
 
 // CSV import of tasks into a project. The request stores the upload and queues the job (lib/jobs/functions/
-// import-tasks.ts), which parses it in chunks of CHUNK_ROWS: each chunk is validated row by row (bad rows are reported,
-// not fatal) and upserted by external key in one transaction together with its progress, so a retried chunk neither
-// duplicates tasks nor counts twice.
+// import-tasks.ts). Its first step parses the file once into task_import_rows; each later step takes a chunk of
+// CHUNK_ROWS records from there (no file to fetch and parse again: the cost of a chunk does not grow with the file),
+// validates them row by row (bad rows are reported, not fatal) and upserts them by external key in one transaction
+// together with its progress, so a retried chunk neither duplicates tasks nor counts twice.
 
-export const CHUNK_ROWS = 250;
-export const MAX_IMPORT_ROWS = 20_000;
+export const CHUNK_ROWS = 1000;
+export const MAX_IMPORT_ROWS = 100_000;
+/** Records per insert into task_import_rows (four parameters each, well under Postgres's 65,535). */
+const STAGE_BATCH = 5000;
 const MAX_REPORTED_ERRORS = 100;
 
 export const createTaskImportInput = z.object({ orgId: z.uuid({ error: "Invalid id." }), projectId: z.uuid({ error: "Choose a project." }) });
@@ -79,28 +83,26 @@ function columnsOf(headerRow: string[]): Columns {
 type CsvRecord = { cells: string[]; line: number };
 
 /**
- * Records (not physical lines: a quoted cell may span several, blank lines are skipped) `from`..`to`, 1-based with the
- * header as record 1, each with the line it starts on, as a spreadsheet shows it.
+ * The file's records (not physical lines: a quoted cell may span several, blank lines are skipped), the header first,
+ * each with the line it starts on, as a spreadsheet shows it. Parsed as they are read, so the caller holds a batch.
  */
-function parseCsv(data: Buffer, range: { from?: number; to?: number } = {}): CsvRecord[] {
+async function* csvRecords(data: Buffer): AsyncGenerator<CsvRecord> {
+  // Fed 64 KB at a time: given the whole buffer in one write, the parser would turn all of it into records at once.
+  const pieces = function* () {
+    for (let at = 0; at < data.byteLength; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024);
+  };
+  const parser = Readable.from(pieces()).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
   try {
-    const rows = parse(data, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      from: range.from,
-      to: range.to,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    // info.lines is the line a record ends on; a quoted cell spanning lines moves its start up by that many.
-    return rows.map(({ record, info }) => ({
-      cells: record,
-      line: info.lines - record.reduce((breaks, cell) => breaks + (cell.match(/\n/g)?.length ?? 0), 0),
-    }));
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // info.lines is the line a record ends on; a quoted cell spanning lines moves its start up by that many.
+      yield { cells: record, line: info.lines - record.reduce((breaks, cell) => breaks + (cell.match(/\n/g)?.length ?? 0), 0) };
+    }
   } catch (error) {
+    if (error instanceof NonRetriableError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new NonRetriableError(`The file is not valid CSV: ${reason}`);
+  } finally {
+    parser.destroy();
   }
 }
 
@@ -109,22 +111,41 @@ async function loadImport(importId: string, db: Db) {
   if (!row) throw new NonRetriableError(`Import ${importId} not found.`);
   // Failed meanwhile (the sweeper gave up on it and told the user to import again): a late run must not revive it.
   if (row.status === "failed") throw new NonRetriableError(`Import ${importId} was failed meanwhile: ${row.failureReason ?? "no reason"}`);
-  if (!row.fileId) throw new NonRetriableError("The uploaded file is gone.");
-  const file = await getFileStore().get(row.orgId, row.fileId, db);
-  if (!file) throw new NonRetriableError("The uploaded file is gone.");
-  return { row, data: file.data };
+  return row;
 }
 
-/** Job step: reads the header, counts the rows, marks the import running. Returns the number of chunks. */
-export async function prepareTaskImport(importId: string, db: Db = getDb()): Promise<{ chunks: number; totalRows: number }> {
-  const { row, data } = await loadImport(importId, db);
-  const [headerRecord, ...rows] = parseCsv(data);
-  if (!headerRecord || columnsOf(headerRecord.cells).title === undefined) {
-    throw new NonRetriableError('The first line must name the columns, with at least a "title" column.');
-  }
-  if (rows.length > MAX_IMPORT_ROWS) throw new NonRetriableError(`The file has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} can be imported at once.`);
-  await db.update(taskImports).set({ status: "running", totalRows: rows.length }).where(eq(taskImports.id, row.id));
-  return { chunks: Math.ceil(rows.length / CHUNK_ROWS), totalRows: rows.length };
+/**
+ * Job step: parses the file once, checks its header and size, stores its records in task_import_rows (record 0 is the
+ * header) and marks the import running, in one transaction: a retried step replaces what an earlier try stored.
+ * Returns the number of chunks.
+ */
+export async function prepareTaskImport(importId: string, db: Db = getDb(), maxRows = MAX_IMPORT_ROWS): Promise<{ chunks: number; totalRows: number }> {
+  const row = await loadImport(importId, db);
+  const file = row.fileId ? await getFileStore().get(row.orgId, row.fileId, db) : null;
+  if (!file) throw new NonRetriableError("The uploaded file is gone.");
+  const totalRows = await withTx(async (tx) => {
+    await tx.delete(taskImportRows).where(eq(taskImportRows.importId, importId));
+    // Staged a batch at a time as the parser reads them: memory holds one batch, not the whole file's records.
+    let n = 0;
+    let batch: (typeof taskImportRows.$inferInsert)[] = [];
+    const flush = async () => {
+      if (batch.length) await tx.insert(taskImportRows).values(batch);
+      batch = [];
+    };
+    for await (const record of csvRecords(file.data)) {
+      if (n === 0 && columnsOf(record.cells).title === undefined) {
+        throw new NonRetriableError('The first line must name the columns, with at least a "title" column.');
+      }
+      if (n > maxRows) throw new NonRetriableError(`The file has more than ${maxRows.toLocaleString("en")} rows; at most ${maxRows.toLocaleString("en")} can be imported at once.`);
+      batch.push({ importId, n: n++, line: record.line, cells: record.cells });
+      if (batch.length === STAGE_BATCH) await flush();
+    }
+    if (n === 0) throw new NonRetriableError('The first line must name the columns, with at least a "title" column.');
+    await flush();
+    await tx.update(taskImports).set({ status: "running", totalRows: n - 1 }).where(eq(taskImports.id, importId));
+    return n - 1;
+  }, db);
+  return { chunks: Math.ceil(totalRows / CHUNK_ROWS), totalRows };
 }
 
 const statusByLabel: Record<string, TaskStatus> = { todo: "todo", "to do": "todo", "in progress": "in_progress", in_progress: "in_progress", done: "done" };
@@ -151,18 +172,26 @@ const rowSchema = z.object({
 
 /** Job step: validates and upserts one chunk; a chunk already applied (a retry) changes nothing. */
 export async function importTaskChunk(importId: string, chunk: number, db: Db = getDb()) {
-  const { row, data } = await loadImport(importId, db);
+  const row = await loadImport(importId, db);
   if (row.chunkResults[String(chunk)]) return row.chunkResults[String(chunk)]!;
-  const [headerRecord] = parseCsv(data, { to: 1 });
-  const columns = columnsOf(headerRecord?.cells ?? []);
-  // Chunk k holds data records k*CHUNK_ROWS … (the header is record 1).
-  const records = parseCsv(data, { from: 2 + chunk * CHUNK_ROWS, to: 1 + (chunk + 1) * CHUNK_ROWS });
+  // Chunk k holds records 1 + k*CHUNK_ROWS … (k+1)*CHUNK_ROWS; record 0 is the header.
+  const [headerRecord, ...records] = await db
+    .select({ n: taskImportRows.n, line: taskImportRows.line, cells: taskImportRows.cells })
+    .from(taskImportRows)
+    .where(and(eq(taskImportRows.importId, importId), sql`(${taskImportRows.n} = 0 or ${taskImportRows.n} between ${1 + chunk * CHUNK_ROWS} and ${(chunk + 1) * CHUNK_ROWS})`))
+    .orderBy(asc(taskImportRows.n));
+  if (headerRecord?.n !== 0) throw new NonRetriableError("The import's rows are gone: import the file again.");
+  const columns = columnsOf(headerRecord.cells);
 
-  const members = await db
-    .select({ id: users.id, email: users.email })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.orgId, row.orgId));
+  // The members this chunk names, by address (not the whole membership, once per chunk).
+  const emails = [...new Set(records.map(({ cells }) => (columns.assignee === undefined ? "" : (cells[columns.assignee] ?? "").toLowerCase())).filter(Boolean))];
+  const members = emails.length
+    ? await db
+        .select({ id: users.id, email: users.email })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.orgId, row.orgId), inArray(sql`lower(${users.email})`, emails)))
+    : [];
   const memberByEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
 
   const errors: ImportRowError[] = [];
@@ -242,7 +271,8 @@ export async function importTaskChunk(importId: string, chunk: number, db: Db = 
         createdCount: sql`${taskImports.createdCount} + ${created}`,
         updatedCount: sql`${taskImports.updatedCount} + ${updated}`,
         errorCount: sql`${taskImports.errorCount} + ${errors.length}`,
-        rowErrors: sql`(${taskImports.rowErrors} || ${JSON.stringify(errors)}::jsonb)`,
+        // Capped as it grows (a file of 100,000 bad rows would otherwise rewrite an ever larger list on every chunk).
+        rowErrors: sql`(case when jsonb_array_length(${taskImports.rowErrors}) >= ${MAX_REPORTED_ERRORS} then ${taskImports.rowErrors} else ${taskImports.rowErrors} || ${JSON.stringify(errors)}::jsonb end)`,
       })
       .where(eq(taskImports.id, row.id));
     // The dashboard's counts change with every chunk, not only at the end.
@@ -265,6 +295,7 @@ export async function finishTaskImport(importId: string, db: Db = getDb()) {
       .where(eq(taskImports.id, importId))
       .returning();
     if (!row) throw new NonRetriableError(`Import ${importId} not found.`);
+    await tx.delete(taskImportRows).where(eq(taskImportRows.importId, importId));
     await recordActivity(tx, {
       orgId: row.orgId,
       actorId: row.requestedById,
@@ -279,11 +310,14 @@ export async function finishTaskImport(importId: string, db: Db = getDb()) {
 
 /** The job's failure handler: the import failed for good (bad file, or retries exhausted). */
 export async function failTaskImport(importId: string, reason: string, db: Db = getDb()) {
-  await db
-    .update(taskImports)
-    .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
-    // Already failed (by the sweeper): its reason, which tells the user what to do, stays.
-    .where(and(eq(taskImports.id, importId), ne(taskImports.status, "failed")));
+  await withTx(async (tx) => {
+    await tx
+      .update(taskImports)
+      .set({ status: "failed", failureReason: reason.slice(0, 500), finishedAt: new Date() })
+      // Already failed (by the sweeper): its reason, which tells the user what to do, stays.
+      .where(and(eq(taskImports.id, importId), ne(taskImports.status, "failed")));
+    await tx.delete(taskImportRows).where(eq(taskImportRows.importId, importId));
+  }, db);
 }
 
 /**
@@ -292,11 +326,15 @@ export async function failTaskImport(importId: string, reason: string, db: Db = 
  * executor keeps runs in memory); the rows already applied stay, and importing the file again updates them by key.
  */
 export async function failStaleTaskImports(before: Date, db: Db = getDb()): Promise<{ id: string; orgId: string }[]> {
-  return db
-    .update(taskImports)
-    .set({ status: "failed", failureReason: "Interrupted: the server working on it stopped. Import the file again (rows already imported are updated, not duplicated).", finishedAt: new Date() })
-    .where(and(sql`${taskImports.status} in ('queued', 'running')`, lt(taskImports.updatedAt, before)))
-    .returning({ id: taskImports.id, orgId: taskImports.orgId });
+  return withTx(async (tx) => {
+    const failed = await tx
+      .update(taskImports)
+      .set({ status: "failed", failureReason: "Interrupted: the server working on it stopped. Import the file again (rows already imported are updated, not duplicated).", finishedAt: new Date() })
+      .where(and(sql`${taskImports.status} in ('queued', 'running')`, lt(taskImports.updatedAt, before)))
+      .returning({ id: taskImports.id, orgId: taskImports.orgId });
+    if (failed.length) await tx.delete(taskImportRows).where(inArray(taskImportRows.importId, failed.map((f) => f.id)));
+    return failed;
+  }, db);
 }
 
 export type TaskImportItem = {

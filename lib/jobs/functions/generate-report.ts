@@ -2,10 +2,10 @@ import { sendEmail } from "@/lib/email/send-email";
 import { reportReadyMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
 import { reportRequested } from "@/lib/jobs/events";
-import { appendReportPage, failReport, finishReport, startReport } from "@/lib/projects/reports";
+import { appendReportPages, failReport, finishReport, startReport } from "@/lib/projects/reports";
 
-// A CSV report, one step per page of rows (keyset pagination), so progress shows as pages land and a failure retries
-// one page; then an email to whoever asked. Two reports per org at a time; one run per report.
+// A CSV report, one step per REPORT_PAGES_PER_STEP pages of rows (keyset pagination, a transaction per page), so
+// progress shows as pages land and a failure retries from the first page not written; then an email to whoever asked. Two reports per org at a time; one run per report.
 export const generateReport = inngest.createFunction(
   {
     id: "generate-report",
@@ -22,9 +22,9 @@ export const generateReport = inngest.createFunction(
     const { reportId } = event.data;
     await step.run("start", () => startReport(reportId));
     let pages = 0;
-    for (let hasMore = true; hasMore; pages++) {
-      const page = pages;
-      ({ hasMore } = await step.run(`write page ${page + 1}`, () => appendReportPage(reportId, page)));
+    for (let hasMore = true; hasMore; ) {
+      const from = pages;
+      ({ hasMore, nextPage: pages } = await step.run(`write pages from ${from + 1}`, () => appendReportPages(reportId, from)));
     }
     const report = await step.run("finish", () => finishReport(reportId));
     if (report.requester) {

@@ -3,12 +3,12 @@ import { InngestTestEngine } from "@inngest/test";
 import { asc, eq, sql } from "drizzle-orm";
 import type { InngestFunction } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { taskImports, tasks } from "@/db/schema";
+import { taskImportRows, taskImports, tasks } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { taskImportRequested } from "@/lib/jobs/events";
 import { importTasks } from "@/lib/jobs/functions/import-tasks";
 import { setEventSenderForTests, settleDispatches, type OutboxEvent } from "@/lib/jobs/outbox";
-import { CHUNK_ROWS, createTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
+import { CHUNK_ROWS, createTaskImport, failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
 import { activityOf, createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
 import { drainJobs } from "@/lib/testing/jobs";
 
@@ -87,9 +87,10 @@ function bigCsv(rows: number, { assigneeEmail }: { assigneeEmail: string }) {
 }
 
 describe("import-tasks", () => {
-  it("imports every row of a 600-row file in 3 chunks, completes with the right counts and records the import", async () => {
+  it("imports every row of a file of three chunks, completes with the right counts and records the import", async () => {
     const ctx = await setup();
-    const importId = await upload(ctx, bigCsv(600, { assigneeEmail: ctx.member.email }));
+    const rows = 2 * CHUNK_ROWS + 100;
+    const importId = await upload(ctx, bigCsv(rows, { assigneeEmail: ctx.member.email }));
     await settleDispatches();
     // The upload queued the very event this job runs on.
     expect(queued).toEqual([expect.objectContaining({ name: taskImportRequested.name, data: { importId, orgId: ctx.org.id } })]);
@@ -97,15 +98,15 @@ describe("import-tasks", () => {
     const { result, error, ctx: run } = await runImport(importId, ctx.org.id);
 
     expect(error).toBeUndefined();
-    expect(result).toEqual({ created: 600, updated: 0, errors: 0 });
+    expect(result).toEqual({ created: rows, updated: 0, errors: 0 });
     expect(run.step.run.mock.calls.map(([id]) => id)).toEqual(["read the file", "import chunk 1 of 3", "import chunk 2 of 3", "import chunk 3 of 3", "finish"]);
 
     const row = await importRow(importId);
     expect(row).toMatchObject({
       status: "completed",
-      totalRows: 600,
-      processedRows: 600,
-      createdCount: 600,
+      totalRows: rows,
+      processedRows: rows,
+      createdCount: rows,
       updatedCount: 0,
       errorCount: 0,
       rowErrors: [],
@@ -119,10 +120,10 @@ describe("import-tasks", () => {
     });
 
     const imported = await tasksOf(ctx.project.id);
-    expect(imported).toHaveLength(600);
-    expect(new Set(imported.map((t) => t.title)).size).toBe(600);
+    expect(imported).toHaveLength(rows);
+    expect(new Set(imported.map((t) => t.title)).size).toBe(rows);
     expect(imported[0]!.title).toBe("Task 0001");
-    expect(imported[599]!.title).toBe("Task 0600");
+    expect(imported[rows - 1]!.title).toBe(`Task ${String(rows).padStart(4, "0")}`);
     // Values are mapped: status labels, due date, assignee by (case-insensitive) email, the requester as creator.
     expect(imported.find((t) => t.title === "Task 0001")).toMatchObject({ status: "in_progress", dueOn: "2027-01-02", assigneeId: null, createdById: ctx.owner.id });
     expect(imported.find((t) => t.title === "Task 0030")).toMatchObject({ status: "todo", dueOn: "2027-01-03", assigneeId: ctx.member.id });
@@ -135,7 +136,7 @@ describe("import-tasks", () => {
       actorId: ctx.owner.id,
       subjectType: "import",
       subjectId: importId,
-      data: { fileName: "tasks.csv", created: 600, updated: 0, errors: 0 },
+      data: { fileName: "tasks.csv", created: rows, updated: 0, errors: 0 },
     });
   });
 
@@ -177,18 +178,19 @@ describe("import-tasks", () => {
   it("numbers the lines of later chunks as a spreadsheet does (header = line 1)", async () => {
     const ctx = await setup();
     const lines = ["title,status"];
-    for (let i = 1; i <= 600; i++) lines.push(i === 300 ? ",todo" : i === 552 ? `Task ${i},someday` : `Task ${i},todo`);
+    const rows = CHUNK_ROWS + 300;
+    for (let i = 1; i <= rows; i++) lines.push(i === 300 ? ",todo" : i === CHUNK_ROWS + 52 ? `Task ${i},someday` : `Task ${i},todo`);
     const importId = await upload(ctx, lines.join("\n"));
 
     const { result, error } = await runImport(importId, ctx.org.id);
 
     expect(error).toBeUndefined();
-    expect(result).toEqual({ created: 598, updated: 0, errors: 2 });
+    expect(result).toEqual({ created: rows - 2, updated: 0, errors: 2 });
     expect((await importRow(importId)).rowErrors).toEqual([
       { row: 301, message: "title is empty" },
-      { row: 553, message: expect.stringMatching(/^status "someday" is not one of/) },
+      { row: CHUNK_ROWS + 53, message: expect.stringMatching(/^status "someday" is not one of/) },
     ]);
-    expect(await tasksOf(ctx.project.id)).toHaveLength(598);
+    expect(await tasksOf(ctx.project.id)).toHaveLength(rows - 2);
   });
 
   it("keeps the first 100 row errors for display and counts them all", async () => {
@@ -268,15 +270,15 @@ describe("import-tasks", () => {
   it("a chunk run twice, or re-run after its result was lost, creates no duplicate tasks", async () => {
     const ctx = await setup();
     const lines = ["title"];
-    for (let i = 1; i <= 300; i++) lines.push(`Task ${i}`);
+    for (let i = 1; i <= CHUNK_ROWS + 50; i++) lines.push(`Task ${i}`);
     const importId = await upload(ctx, lines.join("\n"));
 
-    expect(await prepareTaskImport(importId)).toEqual({ chunks: 2, totalRows: 300 });
-    expect(await importTaskChunk(importId, 0)).toEqual({ created: 250, updated: 0, errors: 0 });
+    expect(await prepareTaskImport(importId)).toEqual({ chunks: 2, totalRows: CHUNK_ROWS + 50 });
+    expect(await importTaskChunk(importId, 0)).toEqual({ created: CHUNK_ROWS, updated: 0, errors: 0 });
     // A retried step (the first attempt committed but its result never reached Inngest).
-    expect(await importTaskChunk(importId, 0)).toEqual({ created: 250, updated: 0, errors: 0 });
-    expect(await tasksOf(ctx.project.id)).toHaveLength(250);
-    expect(await importRow(importId)).toMatchObject({ createdCount: 250, processedRows: 250 });
+    expect(await importTaskChunk(importId, 0)).toEqual({ created: CHUNK_ROWS, updated: 0, errors: 0 });
+    expect(await tasksOf(ctx.project.id)).toHaveLength(CHUNK_ROWS);
+    expect(await importRow(importId)).toMatchObject({ createdCount: CHUNK_ROWS, processedRows: CHUNK_ROWS });
 
     // Even without the chunk's bookkeeping entry, the rows' keys (import + line) stop a second insert.
     await getDb()
@@ -285,13 +287,45 @@ describe("import-tasks", () => {
       .where(eq(taskImports.id, importId));
     const rerun = await importTaskChunk(importId, 0);
     expect(rerun.created).toBe(0);
-    expect(await tasksOf(ctx.project.id)).toHaveLength(250);
-    expect(await importRow(importId)).toMatchObject({ createdCount: 250, processedRows: 250 });
+    expect(await tasksOf(ctx.project.id)).toHaveLength(CHUNK_ROWS);
+    expect(await importRow(importId)).toMatchObject({ createdCount: CHUNK_ROWS, processedRows: CHUNK_ROWS });
 
     expect(await importTaskChunk(importId, 1)).toEqual({ created: 50, updated: 0, errors: 0 });
     const imported = await tasksOf(ctx.project.id);
-    expect(imported).toHaveLength(300);
-    expect(new Set(imported.map((t) => t.title)).size).toBe(300);
+    expect(imported).toHaveLength(CHUNK_ROWS + 50);
+    expect(new Set(imported.map((t) => t.title)).size).toBe(CHUNK_ROWS + 50);
+  });
+
+  it("the file is parsed once into staged rows, which are gone when the import completes or fails", async () => {
+    const ctx = await setup();
+    const staged = async (importId: string) => (await getDb().select().from(taskImportRows).where(eq(taskImportRows.importId, importId))).length;
+    const done = await upload(ctx, bigCsv(CHUNK_ROWS + 1, { assigneeEmail: ctx.member.email }));
+    expect(await prepareTaskImport(done)).toEqual({ chunks: 2, totalRows: CHUNK_ROWS + 1 });
+    expect(await staged(done)).toBe(CHUNK_ROWS + 2); // the header and every row
+    expect(await prepareTaskImport(done)).toEqual({ chunks: 2, totalRows: CHUNK_ROWS + 1 }); // a retried step
+    expect(await staged(done)).toBe(CHUNK_ROWS + 2);
+    // The chunks read the staged rows, not the file: it may be gone by now.
+    await getDb().update(taskImports).set({ fileId: null }).where(eq(taskImports.id, done));
+    expect(await importTaskChunk(done, 1)).toEqual({ created: 1, updated: 0, errors: 0 });
+    expect(await importTaskChunk(done, 0)).toEqual({ created: CHUNK_ROWS, updated: 0, errors: 0 });
+    await finishTaskImport(done);
+    expect(await staged(done)).toBe(0);
+
+    const failed = await upload(ctx, "title\nOne\nTwo\n");
+    await prepareTaskImport(failed);
+    expect(await staged(failed)).toBe(3);
+    await failTaskImport(failed, "The import stopped.");
+    expect(await staged(failed)).toBe(0);
+    expect(await importRow(failed)).toMatchObject({ status: "failed", failureReason: "The import stopped." });
+  });
+
+  it("a file over the row limit is refused with the limit in the message, and nothing is staged", async () => {
+    const ctx = await setup();
+    const importId = await upload(ctx, "title\n1\n2\n3\n4\n5\n6\n");
+    await expect(prepareTaskImport(importId, getDb(), 5)).rejects.toThrow("The file has more than 5 rows; at most 5 can be imported at once.");
+    expect((await getDb().select().from(taskImportRows).where(eq(taskImportRows.importId, importId))).length).toBe(0);
+    expect(await importRow(importId)).toMatchObject({ status: "queued", totalRows: null });
+    expect(await prepareTaskImport(importId, getDb(), 6)).toEqual({ chunks: 1, totalRows: 6 });
   });
 
   it("a second run of the whole job for the same import changes nothing", async () => {
@@ -327,16 +361,16 @@ describe("import-tasks", () => {
   it("a quoted title spanning two lines at a chunk boundary is parsed whole, once (and refused for its line break)", async () => {
     const ctx = await setup();
     const lines = ["title"];
-    for (let i = 1; i <= 260; i++) lines.push(i === CHUNK_ROWS ? `"Task\n${i}"` : `Task ${i}`);
+    for (let i = 1; i <= CHUNK_ROWS + 10; i++) lines.push(i === CHUNK_ROWS ? `"Task\n${i}"` : `Task ${i}`);
     const importId = await upload(ctx, lines.join("\n"));
 
     const { result } = await runImport(importId, ctx.org.id);
 
-    expect(result).toEqual({ created: 259, updated: 0, errors: 1 });
+    expect(result).toEqual({ created: CHUNK_ROWS + 9, updated: 0, errors: 1 });
     expect((await importRow(importId)).rowErrors).toEqual([{ row: CHUNK_ROWS + 1, message: expect.stringMatching(/^title has a line break/) }]);
     const imported = await tasksOf(ctx.project.id);
-    expect(imported).toHaveLength(259);
-    expect(imported.some((t) => t.title === "Task 251")).toBe(true);
+    expect(imported).toHaveLength(CHUNK_ROWS + 9);
+    expect(imported.some((t) => t.title === `Task ${CHUNK_ROWS + 1}`)).toBe(true);
     expect(imported.some((t) => t.title === `Task ${CHUNK_ROWS - 1}`)).toBe(true);
   });
 

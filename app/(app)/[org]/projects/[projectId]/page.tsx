@@ -19,6 +19,7 @@ import { taskFiltersInput, taskStatusLabels, taskStatuses } from "@/lib/projects
 import { listTasks } from "@/lib/projects/tasks";
 import { PageHeader } from "../../_components/page-header";
 import { CreateTaskForm } from "./_components/create-task-form";
+import { MemberOptions } from "./_components/member-options";
 import { TaskRow } from "./_components/task-row";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -96,7 +97,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
             <option value="">Anyone</option>
             <option value="me">Me</option>
             <option value="none">Unassigned</option>
-            {memberOptions.map((m) => <option key={m.userId} value={m.userId}>{m.label}</option>)}
+            <MemberOptions members={memberOptions} />
           </Select>
         </div>
         <div className="col-span-2 flex gap-2 sm:col-span-1">

@@ -14,9 +14,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ org:
   if (!context) return Response.json({ error: "Report not found." }, { status: 404 });
   try {
     const file = await getReportFile({ actor: { userId: user.id }, orgId: context.org.id, reportId });
-    return new Response(new Uint8Array(file.data), {
+    return new Response(file.body, {
       headers: {
         "content-type": file.contentType,
+        "content-length": String(file.size),
         "content-disposition": `attachment; filename="${file.name.replace(/[^\w.-]/g, "_")}"`,
         "cache-control": "private, no-store",
       },
