@@ -4,10 +4,13 @@ import { defineConfig, devices } from "@playwright/test";
 // The e2e suite runs against the built app (`next build && next start`), in embedded mode unless DATABASE_URL is set
 // (then against that Postgres, migrated first). The dev mailbox stays on either way (ANATOMY_DEV_MAILBOX=1, no SMTP).
 const port = Number(process.env.E2E_PORT ?? 3100);
+// E2E_BASE_URL: a deployment elsewhere (the deploy workflows' smoke tests): no local server, the smoke project only.
+// VERCEL_AUTOMATION_BYPASS_SECRET: past Vercel's deployment protection on previews.
+const remote = process.env.E2E_BASE_URL;
 // `next dev`, reached at 127.0.0.1 rather than localhost (e2e/dev-server.spec.ts): a second server, started after the
 // build so that the build's clean-up of .next cannot pull the dev server's files away.
 const devPort = Number(process.env.E2E_DEV_PORT ?? port + 10);
-const baseURL = `http://localhost:${port}`;
+const baseURL = remote ?? `http://localhost:${port}`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const dataDir = ".data-e2e";
 // A platform admin for the System page test; unique per run so a reused DATABASE_URL does not collide.
@@ -23,6 +26,7 @@ export default defineConfig({
   reporter: [["list"], ["./e2e/failure-summary.ts"]],
   use: {
     baseURL,
+    extraHTTPHeaders: process.env.VERCEL_AUTOMATION_BYPASS_SECRET ? { "x-vercel-protection-bypass": process.env.VERCEL_AUTOMATION_BYPASS_SECRET } : undefined,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: chromiumPath
@@ -32,11 +36,13 @@ export default defineConfig({
         }
       : {},
   },
-  projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /dev-server\.spec\.ts/ },
-    { name: "dev-server", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${devPort}` }, testMatch: /dev-server\.spec\.ts/ },
-  ],
-  webServer: [{
+  projects: remote
+    ? [{ name: "smoke", use: { ...devices["Desktop Chrome"] }, testMatch: /smoke\.spec\.ts/ }]
+    : [
+        { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /dev-server\.spec\.ts/ },
+        { name: "dev-server", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${devPort}` }, testMatch: /dev-server\.spec\.ts/ },
+      ],
+  webServer: remote ? [] : [{
     // The server's log (warnings and errors: LOG_LEVEL below) goes to .e2e-server.log, which .ci/run prints the end of
     // when a run fails: a failure's request id can be looked up there.
     command: `rm -rf ${dataDir} && npm run db:migrate && npm run build && npx next start --port ${port} > .e2e-server.log`,

@@ -12,8 +12,9 @@ export default defineConfig({
     globalSetup: ["./lib/testing/global-setup.ts"],
     setupFiles: ["./lib/testing/setup.ts"],
     env: { NODE_ENV: "test" },
-    // next-auth imports "next/server" without an extension, which plain Node ESM cannot resolve; let Vite do it.
-    server: { deps: { inline: ["next-auth"] } },
+    // next-auth imports "next/server" without an extension, which plain Node ESM cannot resolve; @actions/workflow-parser
+    // imports JSON without the import attribute Node 20 asks for. Vite resolves both.
+    server: { deps: { inline: ["next-auth", "@actions/workflow-parser"] } },
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

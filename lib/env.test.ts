@@ -107,3 +107,31 @@ describe("where the client address comes from", () => {
     expect(() => assertProductionConfig({ ...unset, ANATOMY_EMBEDDED: true, clientAddressSource: { kind: "forwarded", hops: 1 } })).not.toThrow();
   });
 });
+
+describe("APP_URL on a Vercel preview", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetEnvForTests();
+  });
+
+  it("is the deployment's own address when none is set, and only on a preview", () => {
+    vi.stubEnv("APP_URL", undefined);
+    vi.stubEnv("VERCEL_ENV", "preview");
+    vi.stubEnv("VERCEL_URL", "anatomy-git-feature-team.vercel.app");
+    vi.stubEnv("AUTH_URL", undefined);
+    resetEnvForTests();
+    expect(getEnv().APP_URL).toBe("https://anatomy-git-feature-team.vercel.app");
+    expect(getEnv().hasAppUrl).toBe(true);
+
+    vi.stubEnv("VERCEL_ENV", "production");
+    vi.stubEnv("AUTH_URL", undefined);
+    resetEnvForTests();
+    expect(getEnv().hasAppUrl).toBe(false);
+
+    vi.stubEnv("VERCEL_ENV", "preview");
+    vi.stubEnv("APP_URL", "https://preview.example.com");
+    vi.stubEnv("AUTH_URL", undefined);
+    resetEnvForTests();
+    expect(getEnv().APP_URL).toBe("https://preview.example.com");
+  });
+});

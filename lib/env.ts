@@ -28,6 +28,11 @@ const schema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // `npm run db:migrate`: how long one migration statement may wait for a lock before the attempt is given up and
+  // retried after a pause (up to MIGRATION_LOCK_RETRIES more times), so that a migration queued behind a long
+  // transaction does not hold every query on its table meanwhile (lib/db/migrate.ts).
+  MIGRATION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  MIGRATION_LOCK_RETRIES: z.coerce.number().int().min(0).max(100).default(10),
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
   // At most this many statements (or transactions) wait for a pooled connection beyond DATABASE_POOL_MAX in use; one
   // more is refused at once as "database busy" rather than queued without bound (lib/db/pool-gate.ts). 0: no limit.
@@ -95,12 +100,16 @@ const schema = z.object({
   SENTRY_DSN: optionalString.pipe(z.url().optional()),
   SENTRY_ENVIRONMENT: optionalString,
   SENTRY_RELEASE: optionalString,
-  // Background jobs. INNGEST_EVENT_KEY set: Inngest Cloud (INNGEST_SIGNING_KEY required too); INNGEST_DEV=1: a local
-  // Inngest dev server (INNGEST_BASE_URL, default http://localhost:8288); neither: the in-process executor.
+  // Background jobs. INNGEST_EVENT_KEY set: Inngest Cloud (INNGEST_SIGNING_KEY required too), or a self-hosted Inngest
+  // server at INNGEST_BASE_URL (compose.yaml); INNGEST_DEV=1: a local Inngest dev server (INNGEST_BASE_URL, default
+  // http://localhost:8288); neither: the in-process executor.
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: flag,
   INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
+  // The origin Inngest calls back at /api/inngest, when it is not APP_URL's: a self-hosted Inngest server on a private
+  // network reaches the app by another name (compose.yaml: http://lb).
+  INNGEST_SERVE_ORIGIN: optionalString.pipe(z.url().optional()),
   // Each call to Inngest's API (sending events) gives up after this long; the SDK tries a send 5 times, and an event
   // it could not hand over stays in the outbox for the re-dispatcher. Without it a hanging endpoint holds each
   // dispatch (and its memory) for as long as the socket lives.
@@ -150,15 +159,25 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * A Vercel preview has an address of its own per deployment, known only there: it is APP_URL when none is set
+ * (VERCEL_ENV and VERCEL_URL are Vercel's system variables). Production always names its own.
+ */
+function withPreviewAppUrl(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (source.APP_URL?.trim() || source.VERCEL_ENV !== "preview" || !source.VERCEL_URL) return source;
+  return { ...source, APP_URL: `https://${source.VERCEL_URL}` };
+}
+
 function load(): Env {
-  const parsed = schema.safeParse(process.env);
+  const source = withPreviewAppUrl(process.env);
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === "production";
-  const hasAppUrl = Boolean(process.env.APP_URL?.trim());
+  const hasAppUrl = Boolean(source.APP_URL?.trim());
   if (hasAppUrl) pinAuthUrl(raw.APP_URL);
   if (raw.CLIENT_IP_SOURCE && raw.TRUSTED_PROXY_HOPS !== undefined) {
     throw new ConfigError(
@@ -217,6 +236,27 @@ export function resetEnvForTests(): void {
   cached = undefined;
 }
 
+// What a production server needs set (unless ANATOMY_EMBEDDED=1), besides where client addresses come from
+// (PRODUCTION_CLIENT_ADDRESS: one of them). assertProductionConfig refuses to start without them, and the
+// infrastructure code (infra/, scripts/infra.test.ts) must set each one.
+const productionRequired = {
+  DATABASE_URL: (env: Env) => Boolean(env.DATABASE_URL),
+  AUTH_SECRET: (env: Env) => Boolean(env.AUTH_SECRET),
+  // Verification, reset and invitation links travel by email: without a transport, sign-up cannot complete.
+  SMTP_URL: (env: Env) => Boolean(env.SMTP_URL),
+  // Links in emails are built from it; the localhost default would send users nowhere.
+  APP_URL: (env: Env) => env.hasAppUrl,
+  // Jobs run on Inngest (Cloud, or a dev server with INNGEST_DEV=1); the in-process executor is for one machine.
+  // (A dev server is for development: its requests are not signed, so production always needs the keys.)
+  INNGEST_EVENT_KEY: (env: Env) => Boolean(env.INNGEST_EVENT_KEY),
+  INNGEST_SIGNING_KEY: (env: Env) => Boolean(env.INNGEST_SIGNING_KEY),
+  // Cache invalidations and rate limits must be shared by every instance.
+  UPSTASH_REDIS_REST_URL: (env: Env) => Boolean(env.UPSTASH_REDIS_REST_URL),
+  UPSTASH_REDIS_REST_TOKEN: (env: Env) => Boolean(env.UPSTASH_REDIS_REST_TOKEN),
+} satisfies Record<string, (env: Env) => boolean>;
+export const PRODUCTION_REQUIRED = Object.keys(productionRequired) as (keyof typeof productionRequired)[];
+export const PRODUCTION_CLIENT_ADDRESS = ["TRUSTED_PROXY_HOPS", "CLIENT_IP_SOURCE"] as const;
+
 /**
  * In production the app refuses to start without its real services, unless the operator opted into the
  * embedded ones. Called from instrumentation.ts at server start (never during `next build`).
@@ -241,21 +281,7 @@ export function assertProductionConfig(env: Env = getEnv()): void {
     );
   }
   if (env.ANATOMY_EMBEDDED) return;
-  const missing = [
-    !env.DATABASE_URL && "DATABASE_URL",
-    !env.AUTH_SECRET && "AUTH_SECRET",
-    // Verification, reset and invitation links travel by email: without a transport, sign-up cannot complete.
-    !env.SMTP_URL && "SMTP_URL",
-    // Links in emails are built from it; the localhost default would send users nowhere.
-    !env.hasAppUrl && "APP_URL",
-    // Jobs run on Inngest (Cloud, or a dev server with INNGEST_DEV=1); the in-process executor is for one machine.
-    // (A dev server is for development: its requests are not signed, so production always needs the keys.)
-    !env.INNGEST_EVENT_KEY && "INNGEST_EVENT_KEY",
-    !env.INNGEST_SIGNING_KEY && "INNGEST_SIGNING_KEY",
-    // Cache invalidations and rate limits must be shared by every instance.
-    !env.UPSTASH_REDIS_REST_URL && "UPSTASH_REDIS_REST_URL",
-    !env.UPSTASH_REDIS_REST_TOKEN && "UPSTASH_REDIS_REST_TOKEN",
-  ].filter(Boolean);
+  const missing = PRODUCTION_REQUIRED.filter((key) => !productionRequired[key](env));
   if (missing.length > 0) {
     throw new ConfigError(
       `Missing required configuration: ${missing.join(", ")}. Set ${missing.join(", ")}, or set ANATOMY_EMBEDDED=1 ` +

@@ -8,6 +8,6 @@ const env = getEnv();
 if (env.DATABASE_URL) setDbHandle(openPostgres(env.DATABASE_URL, 2, { timeouts: false }));
 const handle = getDbHandle();
 console.log(`Migrating ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PGlite at ${env.dataDir}/pglite`}...`);
-await migrateDatabase(handle);
+await migrateDatabase(handle, { lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS, retries: env.MIGRATION_LOCK_RETRIES, log: (line) => console.log(line) });
 await closeDb();
 console.log("Migrations applied; activity partitions ensured.");

@@ -31,7 +31,8 @@ export const inngest = new Inngest({
   isDev: mode !== "cloud",
   eventKey: env.INNGEST_EVENT_KEY ?? (mode === "local" ? "local" : undefined),
   signingKey: env.INNGEST_SIGNING_KEY,
-  baseUrl: mode === "dev" ? env.INNGEST_BASE_URL : undefined,
+  // A dev server, or a self-hosted Inngest server with keys (compose.yaml); unset with keys: Inngest Cloud.
+  baseUrl: mode === "local" ? undefined : env.INNGEST_BASE_URL,
   logger: logger.child({ module: "inngest" }),
   middleware: [JobRunsMiddleware],
   fetch:

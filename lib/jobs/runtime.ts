@@ -18,7 +18,7 @@ const env = getEnv();
 export const inngestHandlers = serve({
   client: inngest,
   functions: jobFunctions,
-  serveOrigin: env.hasAppUrl ? new URL(env.APP_URL).origin : undefined,
+  serveOrigin: env.INNGEST_SERVE_ORIGIN ? new URL(env.INNGEST_SERVE_ORIGIN).origin : env.hasAppUrl ? new URL(env.APP_URL).origin : undefined,
 });
 
 const holder = globalThis as typeof globalThis & { __anatomyLocalExecutor?: LocalExecutor };
