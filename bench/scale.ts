@@ -11,8 +11,9 @@
  *   both   --members 1000 members, 200 projects, the first holding half the tasks (scripts/load-data.ts)
  *
  * Then the dashboard of the big organization under writes (--writes-per-second 5, creates and status changes through
- * the server actions): printed against the target of ×1.5 of its read-only p95 (not yet met on this machine: see
- * below); failed writes fail the run. Then retention: the activity months older than a year are dropped (partitions detached and dropped), timed.
+ * the server actions): its p95 must stay within ×1.5 of its read-only p95, and within ×1.3 of its p95 under the same
+ * writes in the other organization (what invalidation costs, apart from the writes' own CPU); a failed write fails the
+ * run. Then retention: the activity months older than a year are dropped (partitions detached and dropped), timed.
  *
  * Pages: the dashboard (counts, 30-day chart, recent activity), the big project's task list (first page, and a page
  * 10,000 rows deep — as deep as the small one goes), filtered by status and by assignee, searched by title (a common
@@ -223,58 +224,100 @@ try {
     }
   }
 
-  // Mixed load in the big organization: its dashboard read (warm server) while members create and edit tasks in it,
-  // --writes-per-second in all, each write invalidating the org's cached fragments. The dashboard's p95 must stay
-  // within ×1.5 of its read-only p95: a recompute after a write costs a few counter rows, not a count of a million.
+  // Mixed load in the big organization: its dashboard read (warm server) while members create and edit tasks,
+  // --writes-per-second in all. Measured three ways, so the two costs a write brings are told apart:
+  //   read-only         the dashboard alone;
+  //   writes elsewhere  the same writes in the small organization: the writes' own CPU on this server (each action
+  //                     re-renders the project page it was posted from), with no invalidation of this dashboard;
+  //   writes here       the writes in the big organization: that, plus every write invalidating its cached fragments.
+  // "here" must stay within ×1.5 of read-only, and within ×1.3 of "elsewhere" (what invalidation costs the dashboard):
+  // a recompute after a write reads a few counter rows, not a count of a million, and a task write leaves the member
+  // list and the project headers cached (their own tags, lib/activity/record-activity.ts).
   const actionIds = Object.fromEntries(readManifest().actions.map((a) => [a.name, a.id]));
-  const bigUser = { cookie: cookies.get(`${warm.url} big`)!, orgId: orgs.big.id, orgSlug: orgs.big.slug, projectId: orgs.big.projectIds[0]! };
-  const dashboardP95 = async () => {
-    const p95s: number[] = [];
+  const writerOf = (size: Size) => ({ cookie: cookies.get(`${warm.url} ${size}`)!, orgId: orgs[size].id, orgSlug: orgs[size].slug, projectId: orgs[size].projectIds[0]! });
+  const bigUser = writerOf("big");
+  const dashboardCookie = bigUser.cookie;
+  type Phase = { p95s: number[]; requests: number; cpuMs: number; writes: { ok: number; failed: number; skipped: number }; writeSeconds: number };
+  const phase = (): Phase => ({ p95s: [], requests: 0, cpuMs: 0, writes: { ok: 0, failed: 0, skipped: 0 }, writeSeconds: 0 });
+  // --bursts bursts of the dashboard into `into`, with writes by `writer` meanwhile (none: read-only); the server's CPU
+  // over the whole of it, for the CPU per dashboard request and per write.
+  const measure = async (into: Phase, writer: ReturnType<typeof writerOf> | null) => {
+    const cpuBefore = warm.cpuSeconds();
+    let stopWrites = async () => {};
+    if (writer) {
+      const reader = postgres(url, { max: 1, onnotice: () => {} });
+      const someTasks = (await reader<{ id: string }[]>`select id from tasks where project_id = ${writer.projectId} order by created_at desc limit 200`).map((r) => r.id);
+      await reader.end();
+      // One write every 1/rate s, not waiting for the one before (as many members would), at most 8 in flight.
+      const inFlight = new Set<Promise<void>>();
+      const statuses = ["todo", "in_progress", "done"] as const;
+      let i = 0;
+      const timer = setInterval(() => {
+        if (inFlight.size >= 8) {
+          into.writes.skipped++;
+          return;
+        }
+        const n = i++;
+        const { path, init } = n % 2
+          ? actionRequest(writer, actionIds.updateTaskAction!, [["_1_orgId", writer.orgId], ["_1_taskId", someTasks[n % someTasks.length]!], ["_1_status", statuses[n % 3]!]])
+          : createTaskRequest(writer, `Mixed load ${into.p95s.length} ${n}`, "", actionIds.createTaskAction!);
+        const write: Promise<void> = fetch(`${warm.url}${path}`, { ...init, redirect: "manual" })
+          .then(async (response) => {
+            if (response.status === 200 && decodeActionState(await response.text())?.ok) into.writes.ok++;
+            else into.writes.failed++;
+          })
+          .catch(() => void into.writes.failed++)
+          .finally(() => inFlight.delete(write));
+        inFlight.add(write);
+      }, 1000 / Number(values["writes-per-second"]));
+      const writeStart = performance.now();
+      stopWrites = async () => {
+        clearInterval(timer);
+        await Promise.all(inFlight);
+        into.writeSeconds += (performance.now() - writeStart) / 1000;
+      };
+    }
     for (let i = 0; i < Number(values.bursts); i++) {
-      const result = await load(`${warm.url}/${orgs.big.slug}`, { connections: Number(values.connections), seconds: Number(values.seconds), headers: { cookie: bigUser.cookie } });
+      const result = await load(`${warm.url}/${orgs.big.slug}`, { connections: Number(values.connections), seconds: Number(values.seconds), headers: { cookie: dashboardCookie } });
       if (result.errors + result.non2xx > 0) throw new Error(`dashboard under mixed load: ${result.errors + result.non2xx} failed`);
-      p95s.push(result.p95);
+      into.p95s.push(result.p95);
+      into.requests += result.total;
     }
-    return percentile(p95s.sort((a, b) => a - b), 0.5);
+    await stopWrites();
+    into.cpuMs += (warm.cpuSeconds() - cpuBefore) * 1000;
   };
-  const readOnlyP95 = await dashboardP95();
-  const reader = postgres(url, { max: 1, onnotice: () => {} });
-  const someTasks = (await reader<{ id: string }[]>`select id from tasks where project_id = ${bigUser.projectId} order by created_at desc limit 200`).map((r) => r.id);
-  await reader.end();
-  // One write every 1/rate s, not waiting for the one before (as many members would), at most 8 in flight.
-  const writes = { ok: 0, failed: 0, skipped: 0 };
-  const inFlight = new Set<Promise<void>>();
-  const statuses = ["todo", "in_progress", "done"] as const;
-  let i = 0;
-  const writer = setInterval(() => {
-    if (inFlight.size >= 8) {
-      writes.skipped++;
-      return;
-    }
-    const n = i++;
-    const { path, init } = n % 2
-      ? actionRequest(bigUser, actionIds.updateTaskAction!, [["_1_orgId", bigUser.orgId], ["_1_taskId", someTasks[n % someTasks.length]!], ["_1_status", statuses[n % 3]!]])
-      : createTaskRequest(bigUser, `Mixed load ${n}`, "", actionIds.createTaskAction!);
-    const write: Promise<void> = fetch(`${warm.url}${path}`, { ...init, redirect: "manual" })
-      .then(async (response) => {
-        if (response.status === 200 && decodeActionState(await response.text())?.ok) writes.ok++;
-        else writes.failed++;
-      })
-      .catch(() => void writes.failed++)
-      .finally(() => inFlight.delete(write));
-    inFlight.add(write);
-  }, 1000 / Number(values["writes-per-second"]));
-  const writeStart = performance.now();
-  const mixedP95 = await dashboardP95();
-  clearInterval(writer);
-  await Promise.all(inFlight);
-  const writeRate = Math.round((writes.ok / ((performance.now() - writeStart) / 1000)) * 10) / 10;
-  const mixedRatio = Math.round((mixedP95 / Math.max(readOnlyP95, 0.1)) * 100) / 100;
-  // A figure, not yet a check: at 5 writes a second the dashboard's p95 on this 2-core machine roughly doubles, beyond
-  // its cold p95 (every fragment computed), so the extra time is the CPU the writes' own action responses take (each
-  // re-renders the project page), not the database. Failed writes do fail the run. Open in issue 13.
-  const mixed = { readOnlyP95, mixedP95, ratio: mixedRatio, writes, writeRate, withinTarget: mixedRatio <= 1.5, ok: writes.failed === 0 && writes.ok > 0 };
-  log(`${!mixed.ok ? "FAIL" : mixed.withinTarget ? "ok  " : "open"} dashboard under writes: p95 ${readOnlyP95} ms read-only, ${mixedP95} ms with ${writes.ok} writes (${writeRate}/s; ${writes.failed} failed, ${writes.skipped} skipped with 8 in flight): ×${mixedRatio} (target ×1.5)`);
+  const ratioOf = (a: number, b: number) => Math.round((a / Math.max(b, 0.1)) * 100) / 100;
+  const p95Of = (m: Phase) => percentile([...m.p95s].sort((a, b) => a - b), 0.5);
+  const [readOnly, elsewhere, here] = [phase(), phase(), phase()];
+  // As with the pages: a ratio over its bound is measured for up to two more rounds, the median then over all the
+  // bursts, so a noisy burst on this 2-core machine does not decide it but a dashboard that goes cold does.
+  for (let round = 1; round <= 3; round++) {
+    await measure(readOnly, null);
+    await measure(elsewhere, writerOf("small"));
+    await measure(here, writerOf("big"));
+    const [toRead, toElsewhere] = [ratioOf(p95Of(here), p95Of(readOnly)), ratioOf(p95Of(here), p95Of(elsewhere))];
+    if (toRead <= 1.5 && toElsewhere <= 1.3) break;
+    if (round < 3) log(`     dashboard under writes: ×${toRead} of read-only, ×${toElsewhere} of writes elsewhere after ${round} round(s), measuring again`);
+  }
+  const cpuMsPerRead = Math.round((readOnly.cpuMs / readOnly.requests) * 10) / 10;
+  const cpuMsPerWrite = (m: Phase) => Math.round(((m.cpuMs - m.requests * cpuMsPerRead) / Math.max(1, m.writes.ok + m.writes.failed)) * 10) / 10;
+  const mixed = {
+    readOnlyP95: p95Of(readOnly),
+    elsewhereP95: p95Of(elsewhere),
+    mixedP95: p95Of(here),
+    ratio: ratioOf(p95Of(here), p95Of(readOnly)),
+    writesOwnRatio: ratioOf(p95Of(elsewhere), p95Of(readOnly)),
+    invalidationRatio: ratioOf(p95Of(here), p95Of(elsewhere)),
+    cpuMsPerRead,
+    cpuMsPerWrite: { elsewhere: cpuMsPerWrite(elsewhere), here: cpuMsPerWrite(here) },
+    writes: here.writes,
+    writeRate: Math.round((here.writes.ok / Math.max(here.writeSeconds, 1)) * 10) / 10,
+    elsewhereWrites: elsewhere.writes,
+    ok: false,
+  };
+  const writesFailed = here.writes.failed + elsewhere.writes.failed;
+  mixed.ok = writesFailed === 0 && here.writes.ok > 0 && elsewhere.writes.ok > 0 && mixed.ratio <= 1.5 && mixed.invalidationRatio <= 1.3;
+  log(`${mixed.ok ? "ok  " : "FAIL"} dashboard under writes: p95 ${mixed.readOnlyP95} ms read-only (${cpuMsPerRead} ms CPU each); ${mixed.elsewhereP95} ms with ${elsewhere.writes.ok} writes in another organization (the writes' own CPU: ${mixed.cpuMsPerWrite.elsewhere} ms each); ${mixed.mixedP95} ms with ${here.writes.ok} writes in this one (${mixed.writeRate}/s, ${mixed.cpuMsPerWrite.here} ms CPU each; ${writesFailed} failed, ${here.writes.skipped} skipped with 8 in flight): ×${mixed.ratio} of read-only (at most ×1.5), ×${mixed.invalidationRatio} of the same writes elsewhere (at most ×1.3)`);
 
   // Data transfers at this size, through the app as a user runs them, with the warm server's RSS sampled every 100 ms.
   // Export: the big organization's tasks, requested by the server action, written page by page (one chunk each) by the
@@ -396,7 +439,7 @@ try {
   const failures = [...figures.filter((f) => !f.ok), ...badPlans, ...[retention, mixed, exportFigure, importFigure].filter((f) => !f.ok)];
   const file = saveResults("scale", { options: values, orgs: { small: { tasks: orgs.small.tasks }, big: { tasks: orgs.big.tasks } }, figures, plans, mixed, export: exportFigure, import: importFigure, retention });
   const over = [...figures.filter((f) => !f.ok).map((f) => `${f.page} ${f.cache} ×${f.ratio}${f.failed ? ` (${f.failed} failed)` : ""}`), ...badPlans.map((p) => `plan of ${p.name}: ${p.problems.join(", ")}`)];
-  console.log(`\nscale: ${figures.filter((f) => f.ok).length}/${figures.length} pages within ×${RATIO}, ${plans.length - badPlans.length}/${plans.length} plans within bounds${over.length ? ` (over: ${over.join("; ")})` : ""}, dashboard under writes ×${mixed.ratio} (target ×1.5)${mixed.ok ? "" : ", writes FAILED"}, export ${exportFigure.ok ? "ok" : "FAILED"}, import ${importFigure.ok ? "ok" : "FAILED"}, retention ${retention.ok ? "ok" : "FAILED"} (small ${orgs.small.tasks.toLocaleString("en")} tasks, big ${orgs.big.tasks.toLocaleString("en")})\nresults: ${file}`);
+  console.log(`\nscale: ${figures.filter((f) => f.ok).length}/${figures.length} pages within ×${RATIO}, ${plans.length - badPlans.length}/${plans.length} plans within bounds${over.length ? ` (over: ${over.join("; ")})` : ""}, dashboard under writes ×${mixed.ratio} of read-only (at most ×1.5) and ×${mixed.invalidationRatio} of the same writes elsewhere (at most ×1.3)${mixed.ok ? "" : " FAILED"}, export ${exportFigure.ok ? "ok" : "FAILED"}, import ${importFigure.ok ? "ok" : "FAILED"}, retention ${retention.ok ? "ok" : "FAILED"} (small ${orgs.small.tasks.toLocaleString("en")} tasks, big ${orgs.big.tasks.toLocaleString("en")})\nresults: ${file}`);
   await cleanUp();
   process.exit(failures.length ? 1 : 0);
 } catch (error) {

@@ -56,6 +56,27 @@ export function orgDataTag(orgId: string): string {
 }
 
 /**
+ * The cache tag of an org's member list: only member changes (and a member's profile rename, lib/auth/account.ts) end
+ * it. Under the org's data tag, every task write reloaded and re-encoded a thousand members for the next task page.
+ */
+export function orgMembersTag(orgId: string): string {
+  return `org-members:${orgId}`;
+}
+
+/** The cache tag of an org's project headers: only project changes end them, not the writes to their tasks. */
+export function orgProjectsTag(orgId: string): string {
+  return `org-projects:${orgId}`;
+}
+
+/** The tags an event ends besides the org's data tag. */
+function narrowTagsOf(event: ActivityInput): string[] {
+  if (event.type.startsWith("member.")) return [orgMembersTag(event.orgId)];
+  if (event.type.startsWith("project.")) return [orgProjectsTag(event.orgId)];
+  if (event.type.startsWith("org.")) return [orgMembersTag(event.orgId), orgProjectsTag(event.orgId)];
+  return [];
+}
+
+/**
  * Appends activity events; call it with the transaction that makes the change, so both commit or neither does.
  * Once it commits, the org's cached aggregates are stale everywhere.
  */
@@ -72,6 +93,6 @@ export async function recordActivity(db: Db, ...events: ActivityInput[]): Promis
       data: e.data ?? {},
     })),
   );
-  const tags = events.map((e) => orgDataTag(e.orgId));
+  const tags = events.flatMap((e) => [orgDataTag(e.orgId), ...narrowTagsOf(e)]);
   await afterCommit(db, () => invalidateCacheTags(tags));
 }

@@ -9,7 +9,7 @@ import { afterCommit, withTx } from "@/lib/db/transaction";
 import { passwordResetRequested, verificationEmailRequested } from "@/lib/jobs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
-import { orgDataTag } from "@/lib/activity/record-activity";
+import { orgDataTag, orgMembersTag } from "@/lib/activity/record-activity";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
@@ -180,7 +180,7 @@ export async function updateProfile({ userId, input }: { userId: string; input: 
     await invalidateSessionUser(tx, userId);
     // Their name shows in member lists and activity feeds of every org they belong to: those cached copies go too.
     const orgs = await tx.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.userId, userId));
-    await afterCommit(tx, () => invalidateCacheTags(orgs.map((o) => orgDataTag(o.orgId))));
+    await afterCommit(tx, () => invalidateCacheTags(orgs.flatMap((o) => [orgDataTag(o.orgId), orgMembersTag(o.orgId)])));
   }, db);
 }
 

@@ -188,6 +188,23 @@ describe("dashboard aggregates", () => {
     expect((await getActivitySummary({ actor: a.actors.owner, orgId: a.org.id })).recent[0]?.actorName).toBe("Mia Renamed");
   });
 
+  it("a task write keeps the member list and project headers cached; a member change and a project rename end them", async () => {
+    const { org, owner, member, actors } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id, "Kept");
+    const members = () => listMembers({ actor: actors.owner, orgId: org.id });
+    const header = () => getProjectOrThrow({ actor: actors.owner, orgId: org.id, projectId: project.id });
+    await warm(members);
+    await warm(header);
+    await createTask({ actor: actors.member, input: { orgId: org.id, projectId: project.id, title: "A task" } });
+    expect((await queries(members)).count, "the member list after a task write").toBe(0);
+    expect((await queries(header)).count, "the project header after a task write").toBe(0);
+
+    await changeMemberRole({ actor: actors.owner, input: { orgId: org.id, userId: member.id, role: "admin" } });
+    expect((await members()).find((m) => m.userId === member.id)?.role).toBe("admin");
+    await renameProject({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, name: "Renamed" } });
+    expect((await header()).name).toBe("Renamed");
+  });
+
   it("is per org: a write in one org leaves another org's cached figures as they are", async () => {
     const a = await createOrgWithRoles();
     const b = await createOrgWithRoles();

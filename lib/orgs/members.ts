@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { memberships, tasks, users } from "@/db/schema";
-import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
+import { orgMembersTag, recordActivity } from "@/lib/activity/record-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";
@@ -13,9 +13,9 @@ import { changeMemberRoleInput, removeMemberInput } from "@/lib/orgs/schemas";
 
 export type Member = { userId: string; name: string | null; email: string; role: Role; joinedAt: Date };
 
-// The members page and every assignee picker. Joins, leaves and role changes record activity, and a profile rename
-// invalidates the orgs of the renamed user (lib/auth/account.ts), so both end this entry.
-const orgMembers = defineCache<Member[]>({ name: "org-members", ttlSeconds: 900, tagOf: orgDataTag });
+// The members page and every assignee picker. Joins, leaves and role changes record member activity, and a profile
+// rename invalidates the orgs of the renamed user (lib/auth/account.ts), so both end this entry; a task write does not.
+const orgMembers = defineCache<Member[]>({ name: "org-members", ttlSeconds: 900, tagOf: orgMembersTag });
 
 /** The org's members, oldest first; from the cache outside a transaction. */
 export async function listMembers({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<Member[]> {

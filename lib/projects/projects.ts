@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { projects, taskCounts } from "@/db/schema";
-import { orgDataTag, recordActivity } from "@/lib/activity/record-activity";
+import { orgDataTag, orgProjectsTag, recordActivity } from "@/lib/activity/record-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";
@@ -127,11 +127,12 @@ export async function listProjects(
 
 export type ProjectHeader = { id: string; name: string; archivedAt: Date | null; createdAt: Date };
 
-// The project page's header: renames and archiving record activity, which invalidates the org's tag.
+// The project page's header: renames and archiving record project activity, which ends the org's project tag (a
+// write to a task does not).
 const projectHeaders = defineCache<ProjectHeader | null>({
   name: "project",
   ttlSeconds: 900,
-  tagOf: (id) => orgDataTag(id.split(":")[0]!),
+  tagOf: (id) => orgProjectsTag(id.split(":")[0]!),
 });
 
 /** The project, or not_found; from the cache outside a transaction. */
