@@ -86,8 +86,35 @@ export function processGroupRssBytes(pgid: number): number {
   return bytes;
 }
 
+/**
+ * CPU time used so far by the child processes of `parentPid` — a local Postgres's postmaster: its backends and
+ * workers, the database's cost of a load. A child that exits takes its time with it, so measure across a pool's
+ * long-lived connections. NaN without /proc.
+ */
+export function childProcessesCpuSeconds(parentPid: number): number {
+  const children = processesWhere((fields) => Number(fields[1]) === parentPid);
+  if (!children) return Number.NaN;
+  let ticks = 0;
+  for (const { fields } of children) ticks += Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The parent of a process (from /proc), or undefined when it cannot be read (another machine's pid). */
+export function parentPidOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The processes of a process group with their /proc/<pid>/stat fields from field 3 on; null without /proc. */
 function processGroup(pgid: number): { pid: string; fields: string[] }[] | null {
+  return processesWhere((fields) => Number(fields[2]) === pgid);
+}
+
+function processesWhere(match: (fields: string[]) => boolean): { pid: string; fields: string[] }[] | null {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
@@ -103,7 +130,7 @@ function processGroup(pgid: number): { pid: string; fields: string[] }[] | null 
       continue; // exited meanwhile
     }
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid) group.push({ pid, fields });
+    if (match(fields)) group.push({ pid, fields });
   }
   return group;
 }

@@ -215,13 +215,13 @@ export class RowSnapshots {
   }
 
   /**
-   * Cron ticks claimed at or after `since`, by any process. In the real-services run the `next dev` server of
+   * Cron ticks claimed between `since` and `until`, by any process. In the real-services run the `next dev` server of
    * e2e/dev-server.spec.ts shares the database: when it claims a minute's tick first, this server's claim is an INSERT
    * that conflicts and starts no run, so no job counter moves.
    */
-  async cronTicksSince(since: Date): Promise<number> {
+  async cronTicksBetween(since: Date, until: Date): Promise<number> {
     if (!this.sql) return 0;
-    const [row] = await this.sql`select count(*)::int as n from job_cron_ticks where claimed_at >= ${since}`;
+    const [row] = await this.sql`select count(*)::int as n from job_cron_ticks where claimed_at >= ${since} and claimed_at <= ${until}`;
     return row!.n;
   }
 

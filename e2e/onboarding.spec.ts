@@ -76,8 +76,14 @@ test("sign up, verify, create work, invite a teammate who joins, roles hold, sig
   await teammate.goto(`${orgPath}/projects`);
   await teammate.getByRole("link", { name: "Launch" }).click();
   await teammate.getByLabel("Task title").fill("Member task");
+  // The assignee pickers list the organization's members (one list the page hands all its forms: member-list.ts).
+  await teammate.getByRole("combobox", { name: "Assignee" }).first().selectOption({ label: "Olivia Owner" });
   await teammate.getByRole("button", { name: "Add task" }).click();
-  await expect(teammate.getByRole("listitem", { name: "Member task" })).toBeVisible();
+  await expect(teammate.getByRole("listitem", { name: "Member task" })).toContainText("Olivia Owner");
+  const teammateFilters = teammate.getByRole("form", { name: "Filter tasks" });
+  await teammateFilters.getByLabel("Assignee").selectOption({ label: "Olivia Owner" });
+  await teammateFilters.getByRole("button", { name: "Filter" }).click();
+  await expect(teammate.getByRole("list", { name: "Tasks" }).getByRole("listitem")).toHaveCount(1);
   await expect(teammate.getByRole("button", { name: /^Delete / })).toHaveCount(0);
 
   // The owner sees the newcomer in the members list and the activity on the dashboard.

@@ -10,7 +10,7 @@ import { withQueryCount } from "@/lib/db/query-counter";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { findOrgForMember, listUserOrganizations } from "@/lib/orgs/get-org-context";
 import { acceptInvitation, createInvitation } from "@/lib/orgs/invitations";
-import { changeMemberRole, removeMember } from "@/lib/orgs/members";
+import { changeMemberRole, getMemberOptionsJson, removeMember } from "@/lib/orgs/members";
 import { requirePermission } from "@/lib/orgs/require-permission";
 import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
 import { listMembers } from "@/lib/orgs/members";
@@ -193,16 +193,24 @@ describe("dashboard aggregates", () => {
     const project = await createProjectFor(org.id, owner.id, "Kept");
     const members = () => listMembers({ actor: actors.owner, orgId: org.id });
     const header = () => getProjectOrThrow({ actor: actors.owner, orgId: org.id, projectId: project.id });
+    const options = async () => (JSON.parse(await getMemberOptionsJson({ actor: actors.owner, orgId: org.id })) as { userId: string }[]).map((o) => o.userId);
     await warm(members);
     await warm(header);
+    expect(await warm(options)).toContain(member.id);
     await createTask({ actor: actors.member, input: { orgId: org.id, projectId: project.id, title: "A task" } });
     expect((await queries(members)).count, "the member list after a task write").toBe(0);
     expect((await queries(header)).count, "the project header after a task write").toBe(0);
+    expect((await queries(options)).count, "the assignee options after a task write").toBe(0);
 
     await changeMemberRole({ actor: actors.owner, input: { orgId: org.id, userId: member.id, role: "admin" } });
-    expect((await members()).find((m) => m.userId === member.id)?.role).toBe("admin");
+    expect((await warm(members)).find((m) => m.userId === member.id)?.role).toBe("admin");
+    await removeMember({ actor: actors.owner, input: { orgId: org.id, userId: member.id } });
+    expect((await members()).map((m) => m.userId)).not.toContain(member.id);
+    expect(await options()).not.toContain(member.id);
     await renameProject({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, name: "Renamed" } });
-    expect((await header()).name).toBe("Renamed");
+    expect((await warm(header)).name).toBe("Renamed");
+    await setProjectArchived({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, archived: true } });
+    expect((await header()).archivedAt).toBeInstanceOf(Date);
   });
 
   it("is per org: a write in one org leaves another org's cached figures as they are", async () => {

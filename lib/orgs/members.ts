@@ -23,6 +23,18 @@ export async function listMembers({ actor, orgId }: { actor: Actor; orgId: strin
   return isTransaction(db) ? selectMembers(db, orgId) : orgMembers.getOrSet(orgId, () => selectMembers(db, orgId));
 }
 
+// The assignee pickers of a task page: the members as { userId, label } options, cached as the JSON string the page
+// hands to its forms, so a render neither decodes nor serializes a thousand objects (app/(app)/[org]/projects/
+// [projectId]/_components/member-list.ts). Same tag as the list above.
+const orgMemberOptions = defineCache<string>({ name: "org-member-options", ttlSeconds: 900, tagOf: orgMembersTag });
+
+/** The org's members as assignee options, oldest first, as JSON: `[{ userId, label }]`, the label the name or else the email. */
+export async function getMemberOptionsJson({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<string> {
+  await requirePermissionToRead(actor, orgId, "member:list");
+  const load = async () => JSON.stringify((await selectMembers(db, orgId)).map((m) => ({ userId: m.userId, label: m.name ?? m.email })));
+  return isTransaction(db) ? load() : orgMemberOptions.getOrSet(orgId, load);
+}
+
 function selectMembers(db: Db, orgId: string): Promise<Member[]> {
   return db
     .select({

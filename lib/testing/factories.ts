@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
+import { orgDataTag, orgMembersTag } from "@/lib/activity/record-activity";
+import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { drainJobs } from "@/lib/testing/jobs";
 import { activityEvents, invitations, mailMessages, memberships, organizations, projects, tasks, users } from "@/db/schema";
@@ -45,8 +47,9 @@ export async function createOrg(overrides: Partial<typeof organizations.$inferIn
 
 export async function addMember(orgId: string, userId: string, role: Role, createdAt?: Date) {
   await getDb().insert(memberships).values({ orgId, userId, role, createdAt });
-  // Written behind the services' back: drop what the cache may hold for this user, as the services do.
+  // Written behind the services' back: drop what the cache may hold for this user and the org, as the services do.
   await invalidateMemberships(getDb(), [userId]);
+  await invalidateCacheTags([orgMembersTag(orgId), orgDataTag(orgId)]);
 }
 
 /** An org with one user of each role. */

@@ -11,7 +11,7 @@ import { Input, Label, Select } from "@/components/ui/input";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { isAppError } from "@/lib/errors";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
-import { listMembers } from "@/lib/orgs/members";
+import { getMemberOptionsJson } from "@/lib/orgs/members";
 import { uuidSchema } from "@/lib/orgs/schemas";
 import { can } from "@/lib/orgs/permissions";
 import { getProjectOrThrow } from "@/lib/projects/projects";
@@ -19,6 +19,7 @@ import { taskFiltersInput, taskStatusLabels, taskStatuses } from "@/lib/projects
 import { listTasks } from "@/lib/projects/tasks";
 import { PageHeader } from "../../_components/page-header";
 import { CreateTaskForm } from "./_components/create-task-form";
+import type { MemberList } from "./_components/member-list";
 import { MemberOptions } from "./_components/member-options";
 import { TaskRow } from "./_components/task-row";
 
@@ -52,15 +53,15 @@ export default async function ProjectPage({ params, searchParams }: Props) {
     q: first(query.q),
     cursor: first(query.cursor),
   });
-  const [members, page] = await Promise.all([
-    listMembers({ actor, orgId: org.id }),
+  const [membersJson, page] = await Promise.all([
+    getMemberOptionsJson({ actor, orgId: org.id }),
     listTasks({ actor, orgId: org.id, projectId, filters: filters.success ? filters.data : {} }).catch((error) => {
       if (isAppError(error) && error.code === "invalid_input") return { items: [], nextCursor: null, invalid: true };
       throw error;
     }),
   ]);
-  const memberOptions = members.map((m) => ({ userId: m.userId, label: m.name ?? m.email }));
-  const labelOf = new Map(memberOptions.map((m) => [m.userId, m.label]));
+  // One object for every form of the page: the RSC payload carries it once (_components/member-list.ts).
+  const memberOptions: MemberList = { json: membersJson };
   const f = filters.success ? filters.data : {};
   const isFiltered = Boolean(f.status || f.assignee || f.q);
   const nextHref = page.nextCursor
@@ -125,7 +126,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
                 members={memberOptions}
                 canDelete={can(role, "task:delete")}
                 readOnly={Boolean(project.archivedAt)}
-                task={{ id: t.id, title: t.title, status: t.status, dueOn: t.dueOn, assigneeId: t.assignee?.id ?? null, assigneeLabel: t.assignee ? labelOf.get(t.assignee.id) ?? t.assignee.name ?? t.assignee.email : null }}
+                task={{ id: t.id, title: t.title, status: t.status, dueOn: t.dueOn, assigneeId: t.assignee?.id ?? null, assigneeLabel: t.assignee ? t.assignee.name ?? t.assignee.email : null }}
               />
             ))}
           </ul>

@@ -7,7 +7,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
 import { deleteTaskAction, updateTaskAction } from "../../actions";
-import type { MemberOption } from "./create-task-form";
+import { memberOptionsOf, type MemberList } from "./member-list";
 
 export type TaskRowData = {
   id: string;
@@ -28,7 +28,7 @@ function formatDue(dueOn: string): string {
   return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
 }
 
-export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; members: MemberOption[]; canDelete: boolean; readOnly?: boolean }) {
+export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; members: MemberList; canDelete: boolean; readOnly?: boolean }) {
   const [editing, setEditing] = useState(false);
   const statusForm = useRef<HTMLFormElement>(null);
   const hidden = (
@@ -46,7 +46,7 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
           <TextField label="Title" name="title" defaultValue={task.title} required autoFocus />
           <SelectField label="Assignee" name="assigneeId" defaultValue={task.assigneeId ?? ""}>
             <option value="">Unassigned</option>
-            {members.map((m) => <option key={m.userId} value={m.userId}>{m.label}</option>)}
+            {memberOptionsOf(members).map((m) => <option key={m.userId} value={m.userId}>{m.label}</option>)}
           </SelectField>
           <TextField label="Due date" name="dueOn" type="date" defaultValue={task.dueOn ?? ""} />
           <div className="flex gap-2">
