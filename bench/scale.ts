@@ -13,8 +13,8 @@
  * Then the dashboard of the big organization under writes (--writes-per-second 5, creates and status changes through
  * the server actions): its p95 against its read-only p95 (target ×1.5, fails over ×2) and against its p95 under the
  * same writes in the other organization (what invalidation costs, apart from the writes' own CPU: at most ×1.3), and
- * the database's CPU per request (at most ×1.5 of the same writes elsewhere); a failed write, or writes that fell
- * behind their pace, fail the run. Then retention: the activity months older than a year are dropped (partitions
+ * the database's CPU per request (at most ×1.5 of the same writes elsewhere); a failed write, or over a tenth of them
+ * skipped (8 in flight), fails the run. Then retention: the activity months older than a year are dropped (partitions
  * detached and dropped), timed.
  *
  * Pages: the dashboard (counts, 30-day chart, recent activity), the big project's task list (first page, and a page
@@ -343,16 +343,15 @@ try {
   // counter rows next to the writes' own statements), plus a clock tick's worth (10 ms over the phase's requests).
   const dbBound = mixed.dbCpuMsPerRequest.elsewhere * 1.5 + 10 / Math.max(1, here.requests);
   const dbOk = !postmaster || mixed.dbCpuMsPerRequest.here <= dbBound;
-  // The writes must have kept their pace in both phases: a server too slow to take them (8 in flight, the rest skipped)
-  // would otherwise carry fewer of them, and pass more easily.
-  const rateOf = (m: Phase) => m.writes.ok / Math.max(m.writeSeconds, 1);
-  const paced = [here, elsewhere].every((m) => rateOf(m) >= 0.9 * Number(values["writes-per-second"]));
+  // The server must have taken the writes as they came in both phases: one too slow for them (8 in flight, the rest
+  // skipped) would carry fewer of them, and pass more easily. At most a tenth skipped.
+  const paced = [here, elsewhere].every((m) => m.writes.skipped <= 0.1 * (m.writes.ok + m.writes.failed + m.writes.skipped));
   // Against read-only, ×1.5 is the target, printed; the run fails only over ×2 (it was ×2.92 at a million tasks before
   // the member list had its own tag). On this 2-core machine one Node process serves the dashboard and renders every
   // write's response, so that ratio is mostly the writes' own CPU (the "elsewhere" phase shows it without any
   // invalidation), which varies from round to round: ×1.27–1.45 in most rounds, one at ×1.85.
   mixed.ok = writesFailed === 0 && paced && mixed.ratio <= 2 && mixed.invalidationRatio <= 1.3 && dbOk;
-  log(`${mixed.ok ? "ok  " : "FAIL"} dashboard under writes: p95 ${mixed.readOnlyP95} ms read-only (${cpuMsPerRead} ms CPU each); ${mixed.elsewhereP95} ms with ${elsewhere.writes.ok} writes in another organization (the writes' own CPU: ${mixed.cpuMsPerWrite.elsewhere} ms each); ${mixed.mixedP95} ms with ${here.writes.ok} writes in this one (${mixed.writeRate}/s${paced ? "" : `, below 90% of ${values["writes-per-second"]}/s`}, ${mixed.cpuMsPerWrite.here} ms CPU each with the recomputes they cause; ${writesFailed} failed, ${here.writes.skipped} skipped with 8 in flight): ×${mixed.ratio} of read-only (target ×1.5: ${mixed.ratio <= 1.5 ? "met" : "not met"}; fails over ×2), ×${mixed.invalidationRatio} of the same writes elsewhere (at most ×1.3); database CPU per request ${postmaster ? `${mixed.dbCpuMsPerRequest.readOnly} ms read-only, ${mixed.dbCpuMsPerRequest.elsewhere} ms with the writes elsewhere, ${mixed.dbCpuMsPerRequest.here} ms with them here (at most ${Math.round(dbBound * 100) / 100})` : "not measured (Postgres is not a process on this machine)"}`);
+  log(`${mixed.ok ? "ok  " : "FAIL"} dashboard under writes: p95 ${mixed.readOnlyP95} ms read-only (${cpuMsPerRead} ms CPU each); ${mixed.elsewhereP95} ms with ${elsewhere.writes.ok} writes in another organization (the writes' own CPU: ${mixed.cpuMsPerWrite.elsewhere} ms each); ${mixed.mixedP95} ms with ${here.writes.ok} writes in this one (${mixed.writeRate}/s${paced ? "" : ", over a tenth skipped"}, ${mixed.cpuMsPerWrite.here} ms CPU each with the recomputes they cause; ${writesFailed} failed, ${here.writes.skipped + elsewhere.writes.skipped} skipped with 8 in flight): ×${mixed.ratio} of read-only (target ×1.5: ${mixed.ratio <= 1.5 ? "met" : "not met"}; fails over ×2), ×${mixed.invalidationRatio} of the same writes elsewhere (at most ×1.3); database CPU per request ${postmaster ? `${mixed.dbCpuMsPerRequest.readOnly} ms read-only, ${mixed.dbCpuMsPerRequest.elsewhere} ms with the writes elsewhere, ${mixed.dbCpuMsPerRequest.here} ms with them here (at most ${Math.round(dbBound * 100) / 100})` : "not measured (Postgres is not a process on this machine)"}`);
 
   // Data transfers at this size, through the app as a user runs them, with the warm server's RSS sampled every 100 ms.
   // Export: the big organization's tasks, requested by the server action, written page by page (one chunk each) by the
