@@ -43,37 +43,16 @@ export const postgresFileStore: FileStore = {
     return { id: row!.id };
   },
   async get(orgId, id, db = getDb()) {
-    const [row] = await db
-      .select({
-        id: storedFiles.id,
-        orgId: storedFiles.orgId,
-        name: storedFiles.name,
-        contentType: storedFiles.contentType,
-        size: storedFiles.size,
-        data: storedFiles.data,
-        createdAt: storedFiles.createdAt,
-      })
-      .from(storedFiles)
-      .where(and(eq(storedFiles.id, id), eq(storedFiles.orgId, orgId)));
+    const row = await selectFile(db, orgId, id);
     if (!row) return null;
     const chunks = await db.select({ data: storedFileChunks.data }).from(storedFileChunks).where(eq(storedFileChunks.fileId, id)).orderBy(asc(storedFileChunks.seq));
     return chunks.length ? { ...row, data: Buffer.concat([row.data, ...chunks.map((c) => c.data)]) } : row;
   },
   async stream(orgId, id, db = getDb()) {
-    const [row] = await db
-      .select({
-        id: storedFiles.id,
-        orgId: storedFiles.orgId,
-        name: storedFiles.name,
-        contentType: storedFiles.contentType,
-        size: storedFiles.size,
-        head: storedFiles.data,
-        createdAt: storedFiles.createdAt,
-      })
-      .from(storedFiles)
-      .where(and(eq(storedFiles.id, id), eq(storedFiles.orgId, orgId)));
+    const row = await selectFile(db, orgId, id);
     if (!row) return null;
-    const { head, ...file } = row;
+    // The row's own bytes come first (an upload's whole content, a report's header), then the appended chunks.
+    const { data: head, ...file } = row;
     let seq = -1;
     let headSent = false;
     // Pulled as the client reads: a batch of chunks per query (keyset on seq), so memory stays at one batch however
@@ -110,6 +89,23 @@ export const postgresFileStore: FileStore = {
     await db.delete(storedFiles).where(and(eq(storedFiles.id, id), eq(storedFiles.orgId, orgId)));
   },
 };
+
+/** A file's row (its own bytes as `data`, without the appended chunks), only if it belongs to `orgId`. */
+async function selectFile(db: Db, orgId: string, id: string): Promise<StoredFile | null> {
+  const [row] = await db
+    .select({
+      id: storedFiles.id,
+      orgId: storedFiles.orgId,
+      name: storedFiles.name,
+      contentType: storedFiles.contentType,
+      size: storedFiles.size,
+      data: storedFiles.data,
+      createdAt: storedFiles.createdAt,
+    })
+    .from(storedFiles)
+    .where(and(eq(storedFiles.id, id), eq(storedFiles.orgId, orgId)));
+  return row ?? null;
+}
 
 export function getFileStore(): FileStore {
   return postgresFileStore;
