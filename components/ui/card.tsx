@@ -7,7 +7,7 @@ export function Card({ className, ...props }: ComponentProps<"section">) {
 
 export function CardHeader({ title, description, action }: { title: ReactNode; description?: ReactNode; action?: ReactNode }) {
   return (
-    <div className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-100 px-5 py-4">
+    <div className="card-header">
       <div className="min-w-0">
         <h2 className="text-base font-semibold text-zinc-900">{title}</h2>
         {description ? <p className="mt-1 text-sm text-zinc-500">{description}</p> : null}

@@ -6,7 +6,6 @@ import { getActivitySummary, type ActivitySummary } from "@/lib/activity/get-act
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { getOrgStats } from "@/lib/projects/projects";
-import { cn } from "@/lib/utils";
 import { ActivityList } from "./_components/activity-list";
 import { PageHeader } from "./_components/page-header";
 
@@ -28,13 +27,11 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
   return (
     <>
       <PageHeader title={org.name} description={`Welcome back${user.name ? `, ${user.name}` : ""}.`} />
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-        {tiles.map((t, i) => (
-          <div key={t.label} className={cn("rounded-xl border border-zinc-200 bg-white p-4 shadow-sm", i === tiles.length - 1 && "col-span-2 sm:col-span-1")}>
-            <dt className="text-xs font-medium text-zinc-500">{t.label}</dt>
-            <dd className="mt-1 text-2xl font-semibold text-zinc-900">
-              {t.href ? <Link href={t.href} className="hover:text-indigo-600">{t.value}</Link> : t.value}
-            </dd>
+      <dl className="stat-tiles">
+        {tiles.map((t) => (
+          <div key={t.label}>
+            <dt>{t.label}</dt>
+            <dd>{t.href ? <Link href={t.href}>{t.value}</Link> : t.value}</dd>
           </div>
         ))}
       </dl>
@@ -68,18 +65,11 @@ function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
   const max = Math.max(1, busiest);
   return (
     <div className="px-5 pb-5">
-      <ol aria-label="Changes per day" className="flex h-24 items-end gap-[3px]">
-        {daily.map((d) => {
-          const label = `${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`;
-          return (
-            <li key={d.day} title={label} aria-label={label} className="flex h-full flex-1 items-end">
-              <span
-                className={cn("w-full rounded-sm", d.count > 0 ? "bg-indigo-500" : "bg-zinc-100")}
-                style={{ height: `${d.count > 0 ? Math.max(8, (d.count / max) * 100) : 4}%` }}
-              />
-            </li>
-          );
-        })}
+      {/* One bar per day, drawn by CSS from its height (app/globals.css, .day-chart); the label is its text. */}
+      <ol aria-label="Changes per day" className="day-chart">
+        {daily.map((d) => (
+          <li key={d.day} title={`${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`} style={d.count > 0 ? { height: `${Math.max(8, Math.round((d.count / max) * 100))}%` } : undefined} />
+        ))}
       </ol>
       <div className="mt-2 flex justify-between text-xs text-zinc-500">
         <span>{dayFormat.format(new Date(`${daily[0]!.day}T00:00:00Z`))}</span>

@@ -1,4 +1,4 @@
-import { Activity } from "lucide-react";
+import { Icon } from "@/components/icon";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ActivityItem } from "@/lib/activity/list-activity";
 
@@ -45,16 +45,14 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeS
 
 export function ActivityList({ items }: { items: ActivityItem[] }) {
   if (items.length === 0) {
-    return <EmptyState icon={<Activity className="size-5" />} title="No activity yet" description="Changes made in this organization will show up here." />;
+    return <EmptyState icon={<Icon name="activity" className="size-5" />} title="No activity yet" description="Changes made in this organization will show up here." />;
   }
   return (
-    <ol className="divide-y divide-zinc-100">
+    <ol className="activity-list">
       {items.map((item) => (
-        <li key={item.id} className="flex flex-col gap-0.5 px-5 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
-          <p className="min-w-0 text-sm wrap-anywhere text-zinc-800">
-            <span className="font-medium">{item.actorName ?? item.actorEmail ?? "Someone"}</span> {describe(item)}
-          </p>
-          <time dateTime={item.createdAt.toISOString()} className="shrink-0 text-xs text-zinc-500">{timeFormat.format(item.createdAt)} UTC</time>
+        <li key={item.id}>
+          <p><b>{item.actorName ?? item.actorEmail ?? "Someone"}</b> {describe(item)}</p>
+          <time dateTime={item.createdAt.toISOString()}>{timeFormat.format(item.createdAt)} UTC</time>
         </li>
       ))}
     </ol>

@@ -1,33 +1,25 @@
-import { ArrowDownUp, FolderKanban, LayoutDashboard, Settings, Users } from "lucide-react";
-import { cn } from "@/lib/utils";
+import type { IconName } from "@/components/icon-sprite";
+import { Icon } from "@/components/icon";
 import { NavLink } from "./nav-link";
 
-const items = [
-  { href: "", label: "Dashboard", icon: LayoutDashboard, exact: true },
-  { href: "/projects", label: "Projects", icon: FolderKanban, exact: false },
-  { href: "/members", label: "Members", icon: Users, exact: false },
-  { href: "/data", label: "Data", icon: ArrowDownUp, exact: false },
-  { href: "/settings", label: "Settings", icon: Settings, exact: false },
+const items: { href: string; label: string; icon: IconName; exact: boolean }[] = [
+  { href: "", label: "Dashboard", icon: "layout-dashboard", exact: true },
+  { href: "/projects", label: "Projects", icon: "folder-kanban", exact: false },
+  { href: "/members", label: "Members", icon: "users", exact: false },
+  { href: "/data", label: "Data", icon: "arrow-down-up", exact: false },
+  { href: "/settings", label: "Settings", icon: "settings", exact: false },
 ];
 
-// A server component: the icons render here, so the browser gets only the small NavLink (which knows the current path).
-export function NavLinks({ slug, layout }: { slug: string; layout: "sidebar" | "tabs" }) {
-  // Tabs (below lg): the five labels share the row on a 375px phone, icons only from sm up, so none is scrolled out of view (down to 320px).
+// One list for both layouts (app/globals.css, .nav-list): a column in the sidebar from lg up, a row of tabs below it —
+// the five labels share the row on a 375px phone, icons only from sm up. A server component: only the small NavLink
+// (which knows the current path) reaches the browser.
+export function NavLinks({ slug }: { slug: string }) {
   return (
-    <ul className={layout === "sidebar" ? "space-y-1" : "flex gap-0.5 overflow-x-auto sm:gap-1"}>
+    <ul className="nav-list">
       {items.map((item) => (
-        <li key={item.label} className={layout === "tabs" ? "flex-1 sm:flex-none" : undefined}>
-          <NavLink
-            href={`/${slug}${item.href}`}
-            exact={item.exact}
-            className={cn(
-              "flex items-center gap-2 rounded-lg py-2 text-sm font-medium whitespace-nowrap",
-              layout === "tabs" ? "justify-center px-1.5 sm:px-3" : "px-3",
-            )}
-            activeClassName="bg-indigo-50 text-indigo-700"
-            inactiveClassName="text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
-          >
-            <item.icon aria-hidden className={cn("size-4 shrink-0", layout === "tabs" && "hidden sm:block")} />
+        <li key={item.label}>
+          <NavLink href={`/${slug}${item.href}`} exact={item.exact}>
+            <Icon name={item.icon} />
             {item.label}
           </NavLink>
         </li>

@@ -1,4 +1,4 @@
-import { FileSpreadsheet, FileUp } from "lucide-react";
+import { Icon } from "@/components/icon";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
@@ -76,7 +76,7 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
               )}
             </CardBody>
             {imports.length === 0 ? (
-              <EmptyState icon={<FileUp className="size-5" />} title="No imports yet" description="Imports you start show here with their progress and any rows that could not be imported." />
+              <EmptyState icon={<Icon name="file-up" className="size-5" />} title="No imports yet" description="Imports you start show here with their progress and any rows that could not be imported." />
             ) : (
               <ImportList slug={org.slug} imports={imports} />
             )}
@@ -96,7 +96,7 @@ function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) 
           <li key={r.id} aria-label={`${name}, ${statusLabel[r.status]}`} className="flex flex-col gap-2 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
             <div className="min-w-0 flex-1">
               <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
-                <FileSpreadsheet aria-hidden className="size-4 text-zinc-400" />
+                <Icon name="file-spreadsheet" className="size-4 text-zinc-400" />
                 {name}
                 <Badge tone={statusTone[r.status]}>{statusLabel[r.status]}</Badge>
               </p>
@@ -130,7 +130,7 @@ function ImportList({ slug, imports }: { slug: string; imports: TaskImportItem[]
       {imports.map((i) => (
         <li key={i.id} aria-label={`Import of ${i.fileName}, ${statusLabel[i.status]}`} className="px-5 py-3">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
-            <FileUp aria-hidden className="size-4 shrink-0 text-zinc-400" />
+            <Icon name="file-up" className="size-4 shrink-0 text-zinc-400" />
             <span className="min-w-0 truncate" title={i.fileName}>{i.fileName}</span>
             <Badge tone={statusTone[i.status]}>{statusLabel[i.status]}</Badge>
           </p>

@@ -1,4 +1,4 @@
-import { Mail } from "lucide-react";
+import { Icon } from "@/components/icon";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
@@ -87,7 +87,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         <Card className="mt-6">
           <CardHeader title="Pending invitations" />
           {invitations.length === 0 ? (
-            <EmptyState icon={<Mail className="size-5" />} title="No pending invitations" description="Invitations you send appear here until they are accepted." />
+            <EmptyState icon={<Icon name="mail" className="size-5" />} title="No pending invitations" description="Invitations you send appear here until they are accepted." />
           ) : (
             <ul className="divide-y divide-zinc-100">
               {invitations.map((inv) => (

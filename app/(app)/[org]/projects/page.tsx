@@ -1,4 +1,4 @@
-import { FolderKanban } from "lucide-react";
+import { Icon } from "@/components/icon";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
@@ -57,7 +57,7 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
           <Alert tone="error" className="m-4">That page link is not valid. <Link href={path} className="underline">Start from the first page</Link>.</Alert>
         ) : projects.length === 0 ? (
           <EmptyState
-            icon={<FolderKanban className="size-5" />}
+            icon={<Icon name="folder-kanban" className="size-5" />}
             title={archived ? "No archived projects" : "No projects yet"}
             description={archived ? "Projects you archive will be kept here." : "Create your first project to start tracking tasks."}
           />

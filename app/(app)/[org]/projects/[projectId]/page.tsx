@@ -1,4 +1,4 @@
-import { ListTodo } from "lucide-react";
+import { Icon } from "@/components/icon";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -113,7 +113,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
           <Alert tone="error" className="m-4">That page link is not valid. <Link href={path} className="underline">Start from the first page</Link>.</Alert>
         ) : page.items.length === 0 ? (
           <EmptyState
-            icon={<ListTodo className="size-5" />}
+            icon={<Icon name="list-todo" className="size-5" />}
             title={isFiltered ? "No tasks match these filters" : f.cursor ? "No more tasks" : "No tasks yet"}
             description={isFiltered ? "Try other filters or clear them." : "Add the first task above."}
           />
