@@ -67,8 +67,13 @@ function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
     <div className="px-5 pb-5">
       {/* One bar per day, drawn by CSS from its height (app/globals.css, .day-chart); the label is its text. */}
       <ol aria-label="Changes per day" className="day-chart">
-        {daily.map((d) => (
-          <li key={d.day} title={`${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`} style={d.count > 0 ? { height: `${Math.max(8, Math.round((d.count / max) * 100))}%` } : undefined} />
+        {daily.map((d, i) => (
+          // Keyed by position: the thirty days always fill the same thirty places.
+          <li
+            key={i}
+            title={`${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`}
+            {...(d.count > 0 && { style: { height: `${Math.max(8, Math.round((d.count / max) * 100))}%` } })}
+          />
         ))}
       </ol>
       <div className="mt-2 flex justify-between text-xs text-zinc-500">

@@ -52,7 +52,7 @@ export function ActivityList({ items }: { items: ActivityItem[] }) {
       {items.map((item) => (
         <li key={item.id}>
           <p><b>{item.actorName ?? item.actorEmail ?? "Someone"}</b> {describe(item)}</p>
-          <time dateTime={item.createdAt.toISOString()}>{timeFormat.format(item.createdAt)} UTC</time>
+          <time dateTime={item.createdAt.toISOString()}>{`${timeFormat.format(item.createdAt)} UTC`}</time>
         </li>
       ))}
     </ol>

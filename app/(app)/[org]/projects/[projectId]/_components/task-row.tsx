@@ -59,10 +59,10 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
   }
 
   return (
-    <li className="flex flex-col gap-3 px-5 py-3 sm:flex-row sm:items-center sm:justify-between" aria-label={task.title}>
+    <li className="task-row" aria-label={task.title}>
       <div className="min-w-0 wrap-anywhere">
-        <p className={task.status === "done" ? "text-zinc-500 line-through" : "font-medium text-zinc-900"}>{task.title}</p>
-        <p className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+        <p className={task.status === "done" ? "task-title-done" : "task-title"}>{task.title}</p>
+        <p className="task-meta">
           <Badge tone={statusTone[task.status]}>{taskStatusLabels[task.status]}</Badge>
           <span>{task.assigneeLabel ?? "Unassigned"}</span>
           {task.dueOn ? (
@@ -74,8 +74,8 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
         </p>
       </div>
       {readOnly ? null : (
-      <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
-        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false} className="flex items-center gap-2">
+      <div className="task-actions">
+        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false} className="task-status">
           {hidden}
           <label className="sr-only" htmlFor={`status-${task.id}`}>Status of {task.title}</label>
           <Select
