@@ -46,6 +46,15 @@ describe.each(adapters)("lib/cache on the %s adapter", (_name, createStore) => {
     expect(await counted(cache.name, "hit")).toBe(1);
   });
 
+  it("gives back any text as it was stored: quotes, accents, emoji, escapes, control characters", async () => {
+    useStore();
+    const cache = newCache<{ title: string }>();
+    const title = `“Ünïcødé” — 漢字 🚀 "quoted" \\ back\\slash \n new line \u0000 nul ${"x".repeat(3000)}`;
+    await cache.getOrSet("text", async () => ({ title }));
+    expect(await cache.getOrSet("text", async () => ({ title: "reloaded" }))).toEqual({ title });
+    expect(await counted(cache.name, "hit")).toBe(1);
+  });
+
   it("keeps Dates as Dates and does not remember a null result", async () => {
     useStore();
     const cache = newCache<{ at: Date; nested: { at: Date }[] } | null>();
