@@ -33,14 +33,3 @@ export async function sendEmail(message: EmailMessage): Promise<void> {
   await getDb().insert(mailMessages).values(message);
   log.info({ to: message.to, subject: message.subject }, "email stored in dev mailbox (/dev/mailbox)");
 }
-
-/** Sends, logging instead of throwing: for mail whose failure must not undo a change that already committed. */
-export async function sendEmailSafely(message: EmailMessage): Promise<boolean> {
-  try {
-    await sendEmail(message);
-    return true;
-  } catch (error) {
-    log.error({ err: error, to: message.to, subject: message.subject }, "email delivery failed");
-    return false;
-  }
-}
