@@ -16,6 +16,9 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
   const user = await requireUserOrRedirect(`/${slug}`);
   const { org } = await getOrgContextOrNotFound(user.id, slug);
   const actor = { userId: user.id };
+  // Both lookups start now, so they reach the cache store in one round trip; the activity still streams in below.
+  const summary = getActivitySummary({ actor, orgId: org.id });
+  summary.catch(() => {}); // awaited in RecentActivity; not an unhandled rejection if the stats fail first
   const stats = await getOrgStats({ actor, orgId: org.id });
   const tiles = [
     { label: "Active projects", value: stats.projects, href: `/${org.slug}/projects` },
@@ -36,14 +39,14 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
         ))}
       </dl>
       <Suspense fallback={<Card className="mt-6"><ActivitySkeleton /></Card>}>
-        <RecentActivity userId={user.id} orgId={org.id} />
+        <RecentActivity summary={summary} />
       </Suspense>
     </>
   );
 }
 
-async function RecentActivity({ userId, orgId }: { userId: string; orgId: string }) {
-  const summary = await getActivitySummary({ actor: { userId }, orgId });
+async function RecentActivity({ summary: pending }: { summary: Promise<ActivitySummary> }) {
+  const summary = await pending;
   return (
     <>
       <Card className="mt-6">
