@@ -89,8 +89,11 @@ describe.each(adapters)("lib/cache on the %s adapter", (_name, createStore) => {
     const cache = newCache<string>();
     const id = randomUUID();
     const slow = deferred<string>();
-    const staleRead = cache.getOrSet(id, () => slow.promise); // read the old row, then stalls
-    await new Promise((r) => setTimeout(r, 20));
+    const loading = deferred<void>();
+    // Read the old row, then stall. The loader runs once the entry and its tag version were read: only then does the
+    // write commit (a fixed sleep here let a busy machine invalidate before the read, a different interleaving).
+    const staleRead = cache.getOrSet(id, () => (loading.resolve(), slow.promise));
+    await loading.promise;
     await invalidateCacheTags([`test-tag:${id}`]); // the write commits and invalidates meanwhile
     slow.resolve("old");
     expect(await staleRead).toBe("old");
