@@ -287,6 +287,11 @@ const routes: Record<string, RouteSpec> = {
   "/api/health": { methods: ["GET"], public: "liveness probe", fuzz: (g) => `/api/health?${urlPart(draw(g, anyMalformed))}` },
   "/api/ready": { methods: ["GET"], public: "readiness probe", fuzz: (g) => `/api/ready?${urlPart(draw(g, anyMalformed))}` },
   "/icon.svg": { methods: ["GET"], public: "the favicon", fuzz: (g) => `/icon.svg?${urlPart(draw(g, oversize))}` },
+  "/icons.svg": {
+    methods: ["GET"],
+    public: "the icon sprite",
+    fuzz: (g) => pick(g, [() => `/icons.svg?v=${urlPart(draw(g, anyMalformed))}`, () => `/icons.svg?${urlPart(draw(g, oversize))}`])(),
+  },
 };
 
 /**
