@@ -163,7 +163,7 @@ async function runScenario(allTargets: Target[], scenario: Scenario, seeded: See
   const targets: Target[] = [];
   for (const target of allTargets) {
     if (target.build === "baseline" && !scenario.mutation) {
-      const status = await fetch(`${target.url}${scenario.path}`, { ...requestFor(scenario, seeded, target), redirect: "manual" }).then((r) => r.status);
+      const status = await fetch(`${target.url}${scenario.path}`, { ...requestFor(scenario, seeded, target), redirect: "manual" }).then(async (r) => (await r.arrayBuffer(), r.status));
       if (status !== 200) {
         console.log(`${scenario.name}: the baseline answers ${status} here; compared without it`);
         continue;

@@ -65,5 +65,6 @@ export const iconSpriteSvg = `<svg xmlns="http://www.w3.org/2000/svg">${Object.e
   .map(([name, module]) => symbol(name, shapesOf(name, module)))
   .join("")}</svg>`;
 
-/** The sprite's address, versioned by its content so browsers may keep it for a year. */
-export const iconSpriteHref = `/icons.svg?v=${createHash("sha256").update(iconSpriteSvg).digest("hex").slice(0, 10)}`;
+/** A digest of the sprite: its address carries it, so browsers may keep each version for a year. */
+export const iconSpriteVersion = createHash("sha256").update(iconSpriteSvg).digest("hex").slice(0, 10);
+export const iconSpriteHref = `/icons.svg?v=${iconSpriteVersion}`;

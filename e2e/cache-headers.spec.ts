@@ -20,4 +20,13 @@ test("marketing pages and assets are CDN-cacheable; signed-in pages are private"
   expect(dashboard.status()).toBe(200);
   expect(dashboard.headers()["cache-control"]).toMatch(/private/);
   expect(dashboard.headers()["cache-control"]).toMatch(/no-store/);
+
+  // The icon sprite: kept for a year at the address the page names (its content's digest), never under another one.
+  const sprite = /\/icons\.svg\?v=[0-9a-f]+/.exec(await dashboard.text())?.[0];
+  expect(sprite).toBeTruthy();
+  const current = await page.request.get(sprite!);
+  expect(current.headers()["content-type"]).toBe("image/svg+xml");
+  expect(current.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect((await current.text()).match(/<symbol id="/g)?.length).toBeGreaterThan(5);
+  expect((await page.request.get("/icons.svg?v=0000000000")).headers()["cache-control"]).toBe("no-store");
 });

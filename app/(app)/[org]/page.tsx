@@ -66,19 +66,21 @@ const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "sho
 function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
   const busiest = Math.max(0, ...daily.map((d) => d.count));
   const max = Math.max(1, busiest);
+  const label = (d: { day: string; count: number }) => `${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`;
+  const busyDays = daily.filter((d) => d.count > 0);
   return (
     <div className="px-5 pb-5">
-      {/* One bar per day, drawn by CSS from its height (app/globals.css, .day-chart); the label is its text. */}
-      <ol aria-label="Changes per day" className="day-chart">
+      {/* One bar per day, drawn by CSS from its height (app/globals.css, .day-chart), its figure on hover. A screen
+          reader gets the days with changes as one sentence instead of thirty mostly empty items. */}
+      <ol aria-hidden className="day-chart">
         {daily.map((d, i) => (
           // Keyed by position: the thirty days always fill the same thirty places.
-          <li
-            key={i}
-            title={`${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`}
-            {...(d.count > 0 && { style: { height: `${Math.max(8, Math.round((d.count / max) * 100))}%` } })}
-          />
+          <li key={i} title={label(d)} {...(d.count > 0 && { style: { height: `${Math.max(8, Math.round((d.count / max) * 100))}%` } })} />
         ))}
       </ol>
+      <p className="sr-only">
+        {busyDays.length ? `Changes per day: ${busyDays.map(label).join("; ")}; none on the other days.` : "No changes in the last 30 days."}
+      </p>
       <div className="mt-2 flex justify-between text-xs text-zinc-500">
         <span>{dayFormat.format(new Date(`${daily[0]!.day}T00:00:00Z`))}</span>
         <span>Busiest day: {busiest} {busiest === 1 ? "change" : "changes"}</span>

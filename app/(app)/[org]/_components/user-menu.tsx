@@ -7,7 +7,8 @@ export function UserMenu({ name, email, settingsHref, signOut }: { name: string 
   const initials = (name ?? email).split(/\s+/).map((p) => p[0]).join("").slice(0, 2).toUpperCase();
   return (
     <Menu
-      label="Account menu"
+      // The name shows on the button from lg up, so it is part of the accessible name too (WCAG 2.5.3).
+      label={`Account menu: ${name ?? email}`}
       align="end"
       triggerClassName="user-menu-trigger"
       trigger={

@@ -49,8 +49,8 @@ export default async function ProjectPage({ params, searchParams }: Props) {
     q: first(query.q),
     cursor: first(query.cursor),
   });
-  // Together, so the three cache lookups go to the store in one round trip (each service authorizes for itself; a
-  // page of a project that does not exist is simply empty).
+  // Together, so the project's and the members' cache lookups go to the store in one round trip while the page of
+  // tasks is read (each service authorizes for itself; a page of a project that does not exist is simply empty).
   const [project, membersJson, page] = await Promise.all([
     getProjectOrThrow({ actor, orgId: org.id, projectId }).catch((error) => {
       if (isAppError(error) && error.code === "not_found") notFound();
