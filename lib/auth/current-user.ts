@@ -40,6 +40,12 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return { ...current, isPlatformAdmin: current.isPlatformAdmin || isListedOperator };
 });
 
+/**
+ * The user id the session cookie names, before anything about the session is checked (no I/O: the decode is shared
+ * with getCurrentUser). Only to start lookups early that are read once getCurrentUser has passed that same user.
+ */
+export const getUncheckedSessionUserId = cache(async (): Promise<string | null> => (await readSessionToken(await headers()))?.sub ?? null);
+
 /** For server actions and route handlers: the signed-in user or an `unauthenticated` AppError. */
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();

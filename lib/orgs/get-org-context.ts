@@ -1,6 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { getUncheckedSessionUserId } from "@/lib/auth/current-user";
 import { getUserMemberships } from "@/lib/orgs/membership-cache";
 import type { Role } from "@/lib/orgs/permissions";
 
@@ -21,6 +22,17 @@ export const getOrgContextOrNotFound = cache(async (userId: string, slug: string
   if (!context) notFound();
   return context;
 });
+
+/**
+ * Starts loading the memberships of the user the session cookie names while the session itself is being checked, so
+ * both lookups reach the cache store in one round trip instead of two. Nothing is read from it here: the page reads
+ * the memberships after getCurrentUser has passed, through the same per-request `cache`, so only for that user.
+ */
+export async function prefetchSessionMemberships(): Promise<void> {
+  const userId = await getUncheckedSessionUserId();
+  // A failure surfaces where the memberships are read; here it must not become an unhandled rejection.
+  if (userId) getUserMemberships(userId).catch(() => {});
+}
 
 /** The organizations a user belongs to (org switcher), oldest membership first. */
 export async function listUserOrganizations(userId: string) {
