@@ -29,8 +29,9 @@ export const getOrgContextOrNotFound = cache(async (userId: string, slug: string
  * the memberships after getCurrentUser has passed, through the same per-request `cache`, so only for that user.
  */
 export async function prefetchSessionMemberships(): Promise<void> {
-  const userId = await getUncheckedSessionUserId();
-  // A failure surfaces where the memberships are read; here it must not become an unhandled rejection.
+  // A failure surfaces where the session and the memberships are read; here it must not become an unhandled rejection
+  // (callers do not await this).
+  const userId = await getUncheckedSessionUserId().catch(() => null);
   if (userId) getUserMemberships(userId).catch(() => {});
 }
 
