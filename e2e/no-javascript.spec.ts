@@ -52,12 +52,22 @@ test("sign up, sign in, reset and change the password, create a project and a ta
   await page.getByRole("combobox", { name: "Assignee" }).first().selectOption({ label: "Nora NoScript" });
   await page.getByRole("button", { name: "Add task" }).click();
   await expect(page.getByRole("listitem", { name: "Works without scripts" })).toContainText("Nora NoScript");
-  // The status select submits on change with JavaScript; without it, a Save button next to it does.
+  await page.getByLabel("Task title").fill("Second without scripts");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByRole("listitem", { name: "Second without scripts" })).toBeVisible();
+  // The status select submits on change with JavaScript; without it, a Save button next to it does. The rows share one
+  // form: the pressed button's row is saved, a select changed on another row is not.
+  await page.getByLabel("Status of Second without scripts").selectOption("in_progress");
   await page.getByLabel("Status of Works without scripts").selectOption("done");
   await page.getByRole("button", { name: "Save the new status for Works without scripts" }).click();
   await expect(page.getByRole("button", { name: "Save the new status for Works without scripts" })).toBeVisible();
   await page.goto(new URL(page.url()).pathname);
   await expect(page.getByLabel("Status of Works without scripts")).toHaveValue("done");
+  await expect(page.getByLabel("Status of Second without scripts")).toHaveValue("todo");
+  // Delete posts without JavaScript too (no confirmation then): only that task goes.
+  await page.getByRole("button", { name: "Delete Second without scripts" }).click();
+  await expect(page.getByRole("listitem", { name: "Second without scripts" })).toHaveCount(0);
+  await expect(page.getByRole("listitem", { name: "Works without scripts" })).toBeVisible();
 
   // Change the password: a wrong current one is refused, the right one works and keeps this browser signed in.
   await page.goto(`${orgPath}/settings`);

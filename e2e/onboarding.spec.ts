@@ -32,6 +32,18 @@ test("sign up, verify, create work, invite a teammate who joins, roles hold, sig
   }
   await page.getByLabel("Status of Ship it").selectOption("done");
   await expect(page.getByRole("listitem", { name: "Ship it" }).locator("p").getByText("Done", { exact: true })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "Write the announcement" }).locator("p").getByText("To do", { exact: true })).toBeVisible();
+  // Delete asks first: declined, the task stays; accepted, only that task goes.
+  await page.getByLabel("Task title").fill("Scrap this");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByRole("listitem", { name: "Scrap this" })).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await page.getByRole("button", { name: "Delete Scrap this" }).click();
+  await expect(page.getByRole("listitem", { name: "Scrap this" })).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Delete Scrap this" }).click();
+  await expect(page.getByRole("listitem", { name: "Scrap this" })).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Tasks" }).getByRole("listitem")).toHaveCount(2);
   const filters = page.getByRole("form", { name: "Filter tasks" });
   await filters.getByLabel("Status").selectOption("done");
   await filters.getByRole("button", { name: "Filter" }).click();

@@ -21,7 +21,7 @@ import { PageHeader } from "../../_components/page-header";
 import { CreateTaskForm } from "./_components/create-task-form";
 import type { MemberList } from "./_components/member-list";
 import { MemberOptions } from "./_components/member-options";
-import { TaskRow } from "./_components/task-row";
+import { TaskList } from "./_components/task-list";
 
 export const metadata: Metadata = { title: "Tasks" };
 
@@ -120,18 +120,19 @@ export default async function ProjectPage({ params, searchParams }: Props) {
             description={isFiltered ? "Try other filters or clear them." : "Add the first task above."}
           />
         ) : (
-          <ul className="divide-y divide-zinc-100" aria-label="Tasks">
-            {page.items.map((t) => (
-              <TaskRow
-                key={t.id}
-                orgId={org.id}
-                members={memberOptions}
-                canDelete={can(role, "task:delete")}
-                readOnly={Boolean(project.archivedAt)}
-                task={{ id: t.id, title: t.title, status: t.status, dueOn: t.dueOn, assigneeId: t.assignee?.id ?? null, assigneeLabel: t.assignee ? t.assignee.name ?? t.assignee.email : null }}
-              />
-            ))}
-          </ul>
+          <TaskList
+            orgId={org.id}
+            members={memberOptions}
+            canDelete={can(role, "task:delete")}
+            readOnly={Boolean(project.archivedAt)}
+            tasks={page.items.map((t) => ({
+              id: t.id,
+              title: t.title,
+              status: t.status,
+              ...(t.dueOn && { dueOn: t.dueOn }),
+              ...(t.assignee && { assigneeId: t.assignee.id, assigneeLabel: t.assignee.name ?? t.assignee.email }),
+            }))}
+          />
         )}
       </Card>
       {f.cursor || nextHref ? (

@@ -1,21 +1,24 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
-import { deleteTaskAction, updateTaskAction } from "../../actions";
+import { updateTaskAction } from "../../actions";
+import { rowStatusField } from "../../task-list-form";
 import { memberOptionsOf, type MemberList } from "./member-list";
+import type { TaskListActions } from "./task-list";
 
 export type TaskRowData = {
   id: string;
   title: string;
   status: TaskStatus;
-  dueOn: string | null;
-  assigneeId: string | null;
-  assigneeLabel: string | null;
+  // Left out when empty, not null: the page's RSC payload carries every row's fields by name.
+  dueOn?: string;
+  assigneeId?: string;
+  assigneeLabel?: string;
 };
 
 const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
@@ -28,21 +31,16 @@ function formatDue(dueOn: string): string {
   return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
 }
 
-export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: { task: TaskRowData; orgId: string; members: MemberList; canDelete: boolean; readOnly?: boolean }) {
+/** One task of the list; `actions` is null on an archived project (nothing can change). */
+export function TaskRow({ task, orgId, members, canDelete, actions }: { task: TaskRowData; orgId: string; members: MemberList; canDelete: boolean; actions: TaskListActions | null }) {
   const [editing, setEditing] = useState(false);
-  const statusForm = useRef<HTMLFormElement>(null);
-  const hidden = (
-    <>
-      <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="taskId" value={task.id} />
-    </>
-  );
 
   if (editing) {
     return (
       <li className="bg-zinc-50 px-5 py-4">
         <ActionForm action={updateTaskAction} showSuccess={false} onSuccess={() => setEditing(false)} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_11rem_10rem_auto] lg:items-end">
-          {hidden}
+          <input type="hidden" name="orgId" value={orgId} />
+          <input type="hidden" name="taskId" value={task.id} />
           <TextField label="Title" name="title" defaultValue={task.title} required autoFocus />
           <SelectField label="Assignee" name="assigneeId" defaultValue={task.assigneeId ?? ""}>
             <option value="">Unassigned</option>
@@ -58,9 +56,10 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
     );
   }
 
+  const busy = actions?.busyTaskId === task.id;
   return (
     <li className="task-row" aria-label={task.title}>
-      <div className="min-w-0 wrap-anywhere">
+      <div className="task-body">
         <p className={task.status === "done" ? "task-title-done" : "task-title"}>{task.title}</p>
         <p className="task-meta">
           <Badge tone={statusTone[task.status]}>{taskStatusLabels[task.status]}</Badge>
@@ -73,36 +72,44 @@ export function TaskRow({ task, orgId, members, canDelete, readOnly = false }: {
           ) : null}
         </p>
       </div>
-      {readOnly ? null : (
-      <div className="task-actions">
-        <ActionForm action={updateTaskAction} ref={statusForm} showSuccess={false} className="task-status">
-          {hidden}
-          <label className="sr-only" htmlFor={`status-${task.id}`}>Status of {task.title}</label>
+      {actions ? (
+        <div className="task-actions">
           <Select
-            id={`status-${task.id}`}
-            name="status"
+            form={actions.statusFormId}
+            name={rowStatusField(task.id)}
             defaultValue={task.status}
             compact
-            className="w-40 sm:w-36"
-            onChange={() => statusForm.current?.requestSubmit()}
+            className="task-status"
+            aria-label={`Status of ${task.title}`}
+            aria-busy={busy || undefined}
+            onChange={(event) => actions.setStatus(task.id, event.currentTarget.value as TaskStatus)}
           >
             {taskStatuses.map((s) => <option key={s} value={s}>{taskStatusLabels[s]}</option>)}
           </Select>
-            {/* Without JavaScript a change of the select submits nothing: a button does it. */}
-            <noscript>
-              <button type="submit" aria-label={`Save the new status for ${task.title}`} className={buttonClasses("secondary", "sm")}>Save</button>
-            </noscript>
-        </ActionForm>
-        {/* The editor opens in place, which needs JavaScript: without it the button would do nothing. */}
-        <Button variant="secondary" size="sm" className="noscript:hidden" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
-        {canDelete ? (
-          <ActionForm action={deleteTaskAction} showSuccess={false} onSubmitCapture={(e) => { if (!window.confirm(`Delete “${task.title}”?`)) e.preventDefault(); }}>
-            {hidden}
-            <SubmitButton variant="danger-ghost" size="sm" aria-label={`Delete ${task.title}`}>Delete</SubmitButton>
-          </ActionForm>
-        ) : null}
-      </div>
-      )}
+          {/* Without JavaScript a change of the select submits nothing: a button does it. */}
+          <noscript>
+            <button type="submit" form={actions.statusFormId} name="taskId" value={task.id} aria-label={`Save the new status for ${task.title}`} className={buttonClasses("secondary", "sm")}>Save</button>
+          </noscript>
+          {/* The editor opens in place, which needs JavaScript: without it the button would do nothing. */}
+          <Button variant="secondary" size="sm" className="noscript:hidden" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
+          {canDelete ? (
+            <Button
+              type="submit"
+              form={actions.deleteFormId}
+              name="taskId"
+              value={task.id}
+              variant="danger-ghost"
+              size="sm"
+              disabled={busy}
+              aria-busy={busy || undefined}
+              aria-label={`Delete ${task.title}`}
+              onClick={(event) => { if (!window.confirm(`Delete “${task.title}”?`)) event.preventDefault(); }}
+            >
+              Delete
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
     </li>
   );
 }
