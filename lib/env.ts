@@ -17,7 +17,8 @@ const flag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
-const schema = z.object({
+// Every variable the app reads, with its default. .env.example lists each of them (lib/env-example.test.ts).
+export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z.url().default("http://localhost:3000"),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
@@ -143,7 +144,7 @@ const schema = z.object({
  */
 export type ClientAddressSource = { kind: "socket" } | { kind: "forwarded"; hops: number } | { kind: "vercel" };
 
-export type Env = z.infer<typeof schema> & {
+export type Env = z.infer<typeof envSchema> & {
   /** Undefined only in production when the operator said nothing (assertProductionConfig refuses to start then). */
   clientAddressSource: ClientAddressSource | undefined;
   isProduction: boolean;
@@ -170,7 +171,7 @@ function withPreviewAppUrl(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function load(): Env {
   const source = withPreviewAppUrl(process.env);
-  const parsed = schema.safeParse(source);
+  const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
