@@ -2,10 +2,11 @@ import "@fontsource-variable/inter";
 import "./globals.css";
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { appConfig } from "@/lib/app-config";
 
 export const metadata: Metadata = {
-  title: { default: "Anatomy — the SaaS starter built to scale", template: "%s · Anatomy" },
-  description: "A production-grade multi-tenant Next.js SaaS starter: organizations, roles, jobs, caching and observability.",
+  title: { default: `${appConfig.name} — ${appConfig.tagline}`, template: `%s · ${appConfig.name}` },
+  description: appConfig.description,
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#4f46e5" };

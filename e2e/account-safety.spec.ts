@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test, PASSWORD, linkFromMailbox, login, signUp, uniqueEmail } from "./fixtures";
+import { appConfig } from "../lib/app-config";
 
 // Sessions and account safety (docs/security.md): signing out ends that session on the server, a password reset ends
 // every other one, an unverified account mails nobody, and deleting an organization takes the owner's password and
@@ -66,7 +67,7 @@ test("pre-account hijack: the attacker who registered the victim's address canno
   await victim.getByLabel("Email").fill(victimEmail);
   await victim.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(victim.getByText(/we sent it a link to reset the password/)).toBeVisible();
-  await victim.goto(await linkFromMailbox(victim, victimEmail, "Reset your Anatomy password", { timeout: 30_000 }));
+  await victim.goto(await linkFromMailbox(victim, victimEmail, `Reset your ${appConfig.name} password`, { timeout: 30_000 }));
   await victim.getByLabel("New password").fill("the real owner's password");
   await victim.getByRole("button", { name: "Set new password" }).click();
   await expect(victim).toHaveURL(/\/sign-in\?reset=1/);

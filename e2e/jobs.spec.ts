@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { expect, mailboxMessage, test, signUp, uniqueEmail, verifyEmail } from "./fixtures";
+import { appConfig } from "../lib/app-config";
 
 // Background jobs, end to end: the in-process executor sends the verification email, imports a CSV in chunks and
 // builds CSV reports; the Data page shows their progress and results.
@@ -34,7 +35,7 @@ test("sign up → the verification mail arrives via the job", async ({ page }) =
   const orgPath = await signUpOwner(page, "Vera Verify", email);
   await expect(page.getByText(/Please verify your email address/)).toBeVisible();
 
-  const message = await mailboxMessage(page, email, "Verify your email for Anatomy", { timeout: 15_000 });
+  const message = await mailboxMessage(page, email, `Verify your email for ${appConfig.name}`, { timeout: 15_000 });
   const href = await message.getByRole("link").first().getAttribute("href");
   expect(href).toMatch(/\/verify-email\?token=/);
   await page.goto(href!);
@@ -187,7 +188,7 @@ test("a member cannot import but can request a report", async ({ page, browser }
   await page.getByLabel("Role").selectOption("member");
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText("Invitation sent.")).toBeVisible();
-  const invitation = await mailboxMessage(page, memberEmail, "Owen Owner invited you to Owen Owner's workspace on Anatomy", { timeout: 15_000 });
+  const invitation = await mailboxMessage(page, memberEmail, `Owen Owner invited you to Owen Owner's workspace on ${appConfig.name}`, { timeout: 15_000 });
   const inviteLink = (await invitation.getByRole("link").first().getAttribute("href"))!;
 
   const context = await browser.newContext();

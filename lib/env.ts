@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { appConfig } from "./app-config";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -63,7 +64,7 @@ export const envSchema = z.object({
   // Connecting, the greeting and each SMTP command may take this long before the send fails (a hanging mail server
   // fails the job's attempt, which is retried, instead of holding it for nodemailer's defaults of 30 s to 10 min).
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  EMAIL_FROM: z.string().default("Anatomy <no-reply@anatomy.local>"),
+  EMAIL_FROM: z.string().default(appConfig.defaultEmailFrom),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   // Comma-separated emails that are platform admins (operators: the System page), besides users.is_platform_admin.
   PLATFORM_ADMIN_EMAILS: z
@@ -75,7 +76,7 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   // Read by @vercel/otel itself; validated here so a typo fails at start. Unset: traces are not exported.
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_SERVICE_NAME: z.string().default("anatomy"),
+  OTEL_SERVICE_NAME: z.string().default(appConfig.id),
   OTEL_TRACES_SAMPLER: z
     .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])
     .optional(),
@@ -86,7 +87,7 @@ export const envSchema = z.object({
   // How long a cache read may take before the request goes to the database instead (fail open).
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(500),
   // Every key starts with it, so several apps (or test runs) can share one Redis.
-  CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default("anatomy"),
+  CACHE_KEY_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, _ . - only").default(appConfig.id),
   // 0 sends every cached read to the database (the cache benchmark compares both; also a switch for incidents).
   ANATOMY_CACHE: z.enum(["0", "1"]).default("1"),
   // Where the client address (what per-address rate limits count) comes from; production requires one of the two

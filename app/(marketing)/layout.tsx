@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { buttonClasses } from "@/components/ui/button";
+import { appConfig } from "@/lib/app-config";
 
 // Static: nothing here reads the session or the database, so these pages can be served from a CDN for an hour (then
 // refreshed in the background; next.config.ts sets the header).
@@ -29,7 +30,7 @@ export default function MarketingLayout({ children }: { children: ReactNode }) {
       <main id="main" className="flex-1">{children}</main>
       <footer className="border-t border-zinc-100">
         <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-8 text-sm text-zinc-500 sm:flex-row sm:items-center sm:justify-between sm:px-6">
-          <p>© Anatomy contributors · MIT licensed</p>
+          <p>© {appConfig.name} contributors · MIT licensed</p>
           <div className="flex gap-4">
             <Link href="/pricing" className="hover:text-zinc-900">Pricing</Link>
             <Link href="/sign-in" className="hover:text-zinc-900">Sign in</Link>

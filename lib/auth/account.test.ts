@@ -14,6 +14,7 @@ import { authenticateWithPassword } from "@/lib/auth/authenticate-with-password"
 import { getDb } from "@/lib/db/client";
 import { listUserOrganizations } from "@/lib/orgs/get-org-context";
 import { activityOf, createUser, createUserWithPassword, getUserByEmail, getUserById, mailTo, unique, uniqueEmail } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 const HOUR = 60 * 60 * 1000;
 const PASSWORD = "correct horse battery";
@@ -41,7 +42,7 @@ describe("registerUser", () => {
 
     const mail = await mailTo(email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toBe("Verify your email for Anatomy");
+    expect(mail[0]!.subject).toBe(`Verify your email for ${appConfig.name}`);
     expect(tokenIn(mail[0]!.text, "/verify-email")).toBe(verificationToken);
   });
 
@@ -133,7 +134,7 @@ describe("password reset", () => {
   it("emails a link for a known address typed in another case", async () => {
     const { email } = await register();
     const { token } = await requestPasswordReset({ input: { email: email.toUpperCase() } });
-    const mail = (await mailTo(email)).filter((m) => m.subject === "Reset your Anatomy password");
+    const mail = (await mailTo(email)).filter((m) => m.subject === `Reset your ${appConfig.name} password`);
     expect(mail).toHaveLength(1);
     expect(tokenIn(mail[0]!.text, "/reset-password")).toBe(token);
   });

@@ -1,4 +1,5 @@
 import { getEnv } from "@/lib/env";
+import { appConfig } from "@/lib/app-config";
 import type { EmailMessage } from "@/lib/email/send-email";
 
 function escapeHtml(s: string): string {
@@ -24,7 +25,7 @@ export function verifyEmailMessage(to: string, name: string | null, token: strin
   const greeting = `Hi ${name ?? "there"},`;
   return {
     to,
-    subject: "Verify your email for Anatomy",
+    subject: `Verify your email for ${appConfig.name}`,
     text: `${greeting}\n\nConfirm your email address by opening this link (valid for 24 hours):\n${url}\n`,
     html: layout("Verify your email", [greeting, "Confirm your email address to finish setting up your account."],
       { label: "Verify email", url }, "The link is valid for 24 hours. If you did not sign up, ignore this email."),
@@ -35,7 +36,7 @@ export function resetPasswordMessage(to: string, token: string): EmailMessage {
   const url = link(`/reset-password?token=${token}`);
   return {
     to,
-    subject: "Reset your Anatomy password",
+    subject: `Reset your ${appConfig.name} password`,
     text: `Someone asked to reset the password for this address.\n\nChoose a new password here (valid for 1 hour):\n${url}\n\nIf it was not you, ignore this email.`,
     html: layout("Reset your password", ["Someone asked to reset the password for this address."],
       { label: "Choose a new password", url }, "The link is valid for 1 hour and works once. If it was not you, ignore this email."),
@@ -46,7 +47,7 @@ export function invitationMessage(to: string, orgName: string, inviterName: stri
   const url = link(`/invite/${token}`);
   return {
     to,
-    subject: `${inviterName} invited you to ${orgName} on Anatomy`,
+    subject: `${inviterName} invited you to ${orgName} on ${appConfig.name}`,
     text: `${inviterName} invited you to join ${orgName} as ${role}.\n\nAccept the invitation (valid for 7 days):\n${url}\n`,
     html: layout(`Join ${orgName}`, [`${inviterName} invited you to join ${orgName} as ${role}.`],
       { label: "Accept invitation", url }, "The invitation is valid for 7 days and works once."),

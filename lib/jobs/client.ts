@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { appConfig } from "@/lib/app-config";
 import { getEnv } from "@/lib/env";
 import { JobRunsMiddleware } from "@/lib/jobs/middleware";
 import { logger } from "@/lib/observability/logger";
@@ -27,7 +28,7 @@ export function setLocalEventFetch(handler: (input: RequestInfo | URL, init?: Re
 }
 
 export const inngest = new Inngest({
-  id: "anatomy",
+  id: appConfig.id,
   isDev: mode !== "cloud",
   eventKey: env.INNGEST_EVENT_KEY ?? (mode === "local" ? "local" : undefined),
   signingKey: env.INNGEST_SIGNING_KEY,

@@ -21,6 +21,7 @@ import {
   snapshotOrg,
   uniqueEmail,
 } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -53,7 +54,7 @@ describe("createInvitation", () => {
 
     const mail = await mailTo(email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toBe(`Olivia Owner invited you to ${org.name} on Anatomy`);
+    expect(mail[0]!.subject).toBe(`Olivia Owner invited you to ${org.name} on ${appConfig.name}`);
     expect(mail[0]!.text).toContain(`/invite/${invitation.token}\n`);
     expect(mail[0]!.text).toContain("as Admin");
     expect(mail[0]!.html).toContain(`/invite/${invitation.token}`);

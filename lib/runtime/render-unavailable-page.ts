@@ -2,6 +2,8 @@
 // self-contained document, no database, no script, no stylesheet to fetch (the CSP allows inline styles). It reloads
 // itself with a meta refresh, which works without JavaScript. No `server-only`: proxy.ts imports it.
 
+import { appConfig } from "@/lib/app-config";
+
 const RELOAD_SECONDS = 5;
 
 /** `requestId` is the proxy's (kept only when it matches [\w-]); escaped all the same. */
@@ -14,7 +16,7 @@ export function renderUnavailablePage(requestId: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="${RELOAD_SECONDS}">
-<title>Back in a moment · Anatomy</title>
+<title>Back in a moment · ${appConfig.name.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</title>
 </head>
 <body style="margin:0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#18181b;background:#fff">
 <main id="main" style="display:flex;min-height:100dvh;flex-direction:column;align-items:center;justify-content:center;padding:0 16px;text-align:center">

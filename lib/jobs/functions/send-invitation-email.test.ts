@@ -10,6 +10,7 @@ import { setEventSenderForTests } from "@/lib/jobs/outbox";
 import { acceptInvitation, createInvitation, INVITATION_TTL_MS, revokeInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";
 import { createInvitationFor, createOrgWithRoles, createUser, mailTo, uniqueEmail } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 // createInvitation queues this very job; its event is swallowed here so that only the runs below send mail.
 beforeEach(() => setEventSenderForTests(async () => {}));
@@ -32,7 +33,7 @@ describe("send-invitation-email", () => {
     expect(result).toEqual({ sent: true });
     const mail = await mailTo(invitation.email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toBe(`Adam Admin invited you to ${org.name} on Anatomy`);
+    expect(mail[0]!.subject).toBe(`Adam Admin invited you to ${org.name} on ${appConfig.name}`);
     expect(mail[0]!.text).toContain(`Adam Admin invited you to join ${org.name} as Member.`);
     expect(mail[0]!.text).toContain(`http://localhost:3000/invite/${invitation.token}\n`);
     expect(mail[0]!.html).toContain(`href="http://localhost:3000/invite/${invitation.token}"`);
@@ -46,7 +47,7 @@ describe("send-invitation-email", () => {
     await run(invitation, org.id);
 
     const [mail] = await mailTo(invitation.email);
-    expect(mail!.subject).toBe(`${owner.email} invited you to ${org.name} on Anatomy`);
+    expect(mail!.subject).toBe(`${owner.email} invited you to ${org.name} on ${appConfig.name}`);
     expect(mail!.text).toContain(`as Admin.`);
   });
 

@@ -8,6 +8,7 @@ import { passwordResetRequested } from "@/lib/jobs/events";
 import { sendPasswordResetEmail } from "@/lib/jobs/functions/send-password-reset-email";
 import { seal } from "@/lib/seal";
 import { createUser, mailTo, uniqueEmail } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 async function run(userId: string, sealedToken: string) {
   return new InngestTestEngine({ function: sendPasswordResetEmail }).execute({
@@ -27,7 +28,7 @@ describe("send-password-reset-email", () => {
     expect(result).toEqual({ sent: true });
     const mail = await mailTo(user.email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toBe("Reset your Anatomy password");
+    expect(mail[0]!.subject).toBe(`Reset your ${appConfig.name} password`);
     expect(mail[0]!.text).toContain(`http://localhost:3000/reset-password?token=${token}\n`);
     expect(mail[0]!.html).toContain(`href="http://localhost:3000/reset-password?token=${token}"`);
     expect(mail[0]!.text + mail[0]!.html).not.toContain(sealedToken);

@@ -8,6 +8,7 @@ import { verificationEmailRequested } from "@/lib/jobs/events";
 import { sendVerificationEmail } from "@/lib/jobs/functions/send-verification-email";
 import { seal } from "@/lib/seal";
 import { createUser, mailTo, uniqueEmail } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 async function run({ userId, sealedToken, welcome }: { userId: string; sealedToken: string; welcome: boolean }) {
   return new InngestTestEngine({ function: sendVerificationEmail }).execute({
@@ -29,7 +30,7 @@ describe("send-verification-email", () => {
     expect(result).toEqual({ sent: true });
     const mail = await mailTo(user.email);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toBe("Verify your email for Anatomy");
+    expect(mail[0]!.subject).toBe(`Verify your email for ${appConfig.name}`);
     expect(mail[0]!.text).toContain("Hi Vera Verify,");
     expect(mail[0]!.text).toContain(`http://localhost:3000/verify-email?token=${token}\n`);
     expect(mail[0]!.html).toContain(`href="http://localhost:3000/verify-email?token=${token}"`);
@@ -43,7 +44,7 @@ describe("send-verification-email", () => {
 
     expect(result).toEqual({ sent: true });
     const mail = await mailTo(user.email);
-    expect(mail.map((m) => m.subject)).toEqual(["Verify your email for Anatomy"]);
+    expect(mail.map((m) => m.subject)).toEqual([`Verify your email for ${appConfig.name}`]);
     expect(mail[0]!.text).toContain("/verify-email?token=resend-token");
   });
 
