@@ -8,6 +8,7 @@ import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { getOrgStats } from "@/lib/projects/projects";
 import { ActivityList } from "./_components/activity-list";
 import { PageHeader } from "./_components/page-header";
+import { formatDay } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -61,12 +62,11 @@ async function RecentActivity({ summary: pending }: { summary: Promise<ActivityS
   );
 }
 
-const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
 function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
   const busiest = Math.max(0, ...daily.map((d) => d.count));
   const max = Math.max(1, busiest);
-  const label = (d: { day: string; count: number }) => `${dayFormat.format(new Date(`${d.day}T00:00:00Z`))}: ${d.count} ${d.count === 1 ? "change" : "changes"}`;
+  const label = (d: { day: string; count: number }) => `${formatDay(d.day)}: ${d.count} ${d.count === 1 ? "change" : "changes"}`;
   const busyDays = daily.filter((d) => d.count > 0);
   return (
     <div className="px-5 pb-5">
@@ -82,7 +82,7 @@ function ActivityChart({ daily }: { daily: ActivitySummary["daily"] }) {
         {busyDays.length ? `Changes per day: ${busyDays.map(label).join("; ")}; none on the other days.` : "No changes in the last 30 days."}
       </p>
       <div className="mt-2 flex justify-between text-xs text-zinc-500">
-        <span>{dayFormat.format(new Date(`${daily[0]!.day}T00:00:00Z`))}</span>
+        <span>{formatDay(daily[0]!.day)}</span>
         <span>Busiest day: {busiest} {busiest === 1 ? "change" : "changes"}</span>
         <span>Today</span>
       </div>

@@ -6,6 +6,7 @@ import { Logo } from "@/components/logo";
 import { EmptyState } from "@/components/ui/empty-state";
 import { isDevMailboxEnabled } from "@/lib/email/dev-mailbox";
 import { listMailbox } from "@/lib/email/list-mailbox";
+import { formatDateTimeSeconds } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Dev mailbox", robots: { index: false } };
 
@@ -51,7 +52,7 @@ export default async function DevMailboxPage() {
               <header className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 className="font-semibold text-zinc-900">{m.subject}</h2>
                 <time dateTime={m.createdAt.toISOString()} className="text-xs text-zinc-500">
-                  {m.createdAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+                  {formatDateTimeSeconds(m.createdAt)} UTC
                 </time>
               </header>
               <p className="mt-1 text-sm text-zinc-600">To: {m.to}</p>

@@ -1,6 +1,7 @@
 import { Icon } from "@/components/icon";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ActivityItem } from "@/lib/activity/list-activity";
+import { formatDateTime } from "@/lib/format";
 
 const numberFormat = new Intl.NumberFormat("en-GB");
 
@@ -41,7 +42,6 @@ function describe(item: ActivityItem): string {
   }
 }
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export function ActivityList({ items }: { items: ActivityItem[] }) {
   if (items.length === 0) {
@@ -52,7 +52,7 @@ export function ActivityList({ items }: { items: ActivityItem[] }) {
       {items.map((item) => (
         <li key={item.id}>
           <p><b>{item.actorName ?? item.actorEmail ?? "Someone"}</b> {describe(item)}</p>
-          <time dateTime={item.createdAt.toISOString()}>{`${timeFormat.format(item.createdAt)} UTC`}</time>
+          <time dateTime={item.createdAt.toISOString()}>{`${formatDateTime(item.createdAt)} UTC`}</time>
         </li>
       ))}
     </ol>

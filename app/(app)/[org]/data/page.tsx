@@ -14,11 +14,11 @@ import { listReports, type ReportItem } from "@/lib/projects/reports";
 import { listTaskImports, type TaskImportItem } from "@/lib/projects/task-imports";
 import { PageHeader } from "../_components/page-header";
 import { ImportTasksForm, RequestReportForm } from "./_components/data-forms";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Data" };
 
 const number = new Intl.NumberFormat("en-GB");
-const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const statusTone = { queued: "gray", running: "indigo", completed: "green", failed: "red" } as const;
 const statusLabel = { queued: "Queued", running: "Running", completed: "Completed", failed: "Failed" } as const;
 
@@ -101,7 +101,7 @@ function ReportList({ slug, reports }: { slug: string; reports: ReportItem[] }) 
                 <Badge tone={statusTone[r.status]}>{statusLabel[r.status]}</Badge>
               </p>
               <p className="mt-0.5 text-xs text-zinc-500">
-                {r.requestedBy ?? "Someone"} · <span className="whitespace-nowrap">{time.format(r.createdAt)} UTC</span>
+                {r.requestedBy ?? "Someone"} · <span className="whitespace-nowrap">{formatDateTime(r.createdAt)} UTC</span>
                 {r.status === "completed" ? ` · ${number.format(r.rowCount)} rows` : ""}
                 {r.expired ? " · expired" : ""}
               </p>
@@ -137,7 +137,7 @@ function ImportList({ slug, imports }: { slug: string; imports: TaskImportItem[]
           <p className="mt-0.5 text-xs text-zinc-500">
             Into{" "}
             <Link href={`/${slug}/projects/${i.projectId}`} className="font-medium text-zinc-700 hover:text-indigo-600">{i.projectName}</Link> ·{" "}
-            <span className="whitespace-nowrap">{time.format(i.createdAt)} UTC</span>
+            <span className="whitespace-nowrap">{formatDateTime(i.createdAt)} UTC</span>
           </p>
           {i.status === "running" || i.status === "queued" ? (
             <Progress done={i.processedRows} total={i.totalRows} queued={i.status === "queued"} label={`Progress of ${i.fileName}`} />

@@ -13,10 +13,10 @@ import { can, canManageRole, roleLabels, roles } from "@/lib/orgs/permissions";
 import { PageHeader } from "../_components/page-header";
 import { InviteForm, RevokeInvitationButton } from "./_components/invite-form";
 import { MemberRow } from "./_components/member-row";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Members" };
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const numberFormat = new Intl.NumberFormat("en-GB");
 
 // People per page: an organization of a thousand members rendered every row (each with its role and remove forms),
@@ -95,7 +95,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
                   <div className="min-w-0">
                     <p className="truncate font-medium text-zinc-900">{inv.email}</p>
                     <p className="text-sm text-zinc-500">
-                      <Badge>{roleLabels[inv.role]}</Badge> · expires {dateFormat.format(inv.expiresAt)}
+                      <Badge>{roleLabels[inv.role]}</Badge> · expires {formatDate(inv.expiresAt)}
                     </p>
                   </div>
                   <RevokeInvitationButton orgId={org.id} invitationId={inv.id} email={inv.email} />

@@ -11,10 +11,10 @@ import { listRecentJobRuns, type JobRunRow } from "@/lib/jobs/job-runs";
 import { listDeadOutboxEvents } from "@/lib/jobs/outbox";
 import { cn } from "@/lib/utils";
 import { RetryDeadEventsForm } from "./retry-form";
+import { formatDateTimeSeconds } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-const time = new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
 const tone = { running: "indigo", retrying: "amber", completed: "green", failed: "red" } as const;
 
 function duration(run: JobRunRow): string {
@@ -57,7 +57,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
                       <Badge tone="red" className="shrink-0 whitespace-nowrap">dead-lettered</Badge>
                     </p>
                     <p className="mt-0.5 text-xs text-zinc-500 tabular-nums">
-                      {time.format(event.createdAt)} UTC · {event.attempts} attempts{event.orgId ? ` · org ${event.orgId}` : ""} · event {event.id}
+                      {formatDateTimeSeconds(event.createdAt)} UTC · {event.attempts} attempts{event.orgId ? ` · org ${event.orgId}` : ""} · event {event.id}
                     </p>
                     {event.lastError ? <p className="mt-1 text-sm break-words text-red-700">{event.lastError}</p> : null}
                   </div>
@@ -88,7 +88,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
                       <Badge tone={tone[run.status]}>{run.status}</Badge>
                     </p>
                     <p className="text-xs text-zinc-500 tabular-nums">
-                      {time.format(run.startedAt)} UTC · {duration(run)} · {run.attempts} {run.attempts === 1 ? "attempt" : "attempts"}
+                      {formatDateTimeSeconds(run.startedAt)} UTC · {duration(run)} · {run.attempts} {run.attempts === 1 ? "attempt" : "attempts"}
                     </p>
                   </div>
                   <p className="mt-0.5 truncate text-xs text-zinc-500">

@@ -9,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getSystemOverview } from "@/lib/observability/system-overview";
 import { AutoRefresh } from "@/components/auto-refresh";
+import { formatTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "System" };
 
@@ -24,7 +25,6 @@ const reasonLabel: Record<string, string> = {
 };
 const ms = (v: number | null) => (v === null ? "—" : `${number.format(v)} ms`);
 const mb = (bytes: number) => `${number.format(bytes / 1024 / 1024)} MB`;
-const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: "UTC" });
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -83,7 +83,7 @@ export default async function SystemPage() {
             ) : (
               <div className="flex h-32 items-stretch gap-px" role="img" aria-label={`Requests per interval, peak ${peak}`}>
                 {o.series.map((s) => (
-                  <div key={s.at} className="flex h-full flex-1 flex-col justify-end" title={`${time.format(s.at)} UTC: ${s.requests} requests, ${s.serverErrors} errors`}>
+                  <div key={s.at} className="flex h-full flex-1 flex-col justify-end" title={`${formatTime(s.at)} UTC: ${s.requests} requests, ${s.serverErrors} errors`}>
                     <div className="bg-red-500" style={{ height: `${(s.serverErrors / peak) * 100}%` }} />
                     <div className="min-h-px bg-indigo-500" style={{ height: `${((s.requests - s.serverErrors) / peak) * 100}%` }} />
                   </div>

@@ -4,10 +4,10 @@ import { Logo } from "@/components/logo";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { listDeletedOrganizations } from "@/lib/orgs/update-organization";
 import { RestoreOrganizationForm } from "./restore-form";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Scheduled for deletion" };
 
-const formatDate = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * The one place a deleted organization still shows: to its owners, with the date it will be erased and a way to undo.
@@ -34,10 +34,10 @@ export default async function DeletedOrganizationsPage() {
                   <div className="min-w-0">
                     <p className="truncate font-medium">{org.name}</p>
                     <p className="text-sm text-zinc-600">
-                      Erased on <time dateTime={org.purgeAfter.toISOString()}>{formatDate.format(org.purgeAfter)} UTC</time>
+                      Erased on <time dateTime={org.purgeAfter.toISOString()}>{formatDateTime(org.purgeAfter)} UTC</time>
                     </p>
                     <p className="text-xs text-zinc-500">
-                      Deleted on <time dateTime={org.deletedAt.toISOString()}>{formatDate.format(org.deletedAt)} UTC</time>
+                      Deleted on <time dateTime={org.deletedAt.toISOString()}>{formatDateTime(org.deletedAt)} UTC</time>
                     </p>
                   </div>
                   <RestoreOrganizationForm orgId={org.id} name={org.name} />

@@ -10,6 +10,7 @@ import { updateTaskAction } from "../../actions";
 import { rowStatusField } from "../../task-list-form";
 import { memberOptionsOf, type MemberList } from "./member-list";
 import type { TaskListActions } from "./task-list";
+import { formatDate } from "@/lib/format";
 
 export type TaskRowData = {
   id: string;
@@ -23,13 +24,6 @@ export type TaskRowData = {
 
 const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
 
-// Due dates are calendar dates ("2026-11-28"); shown like the other dates in the app ("28 Nov 2026"), in UTC so server
-// and browser render the same text.
-const dueFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
-function formatDue(dueOn: string): string {
-  const date = new Date(`${dueOn}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? dueOn : dueFormat.format(date);
-}
 
 /** One task of the list; `actions` is null on an archived project (nothing can change). */
 export function TaskRow({ task, orgId, members, canDelete, actions }: { task: TaskRowData; orgId: string; members: MemberList; canDelete: boolean; actions: TaskListActions | null }) {
@@ -67,7 +61,7 @@ export function TaskRow({ task, orgId, members, canDelete, actions }: { task: Ta
           {task.dueOn ? (
             <>
               <span aria-hidden>·</span>
-              <span>due <time dateTime={task.dueOn}>{formatDue(task.dueOn)}</time></span>
+              <span>due <time dateTime={task.dueOn}>{formatDate(task.dueOn)}</time></span>
             </>
           ) : null}
         </p>
