@@ -2,15 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 
-// Monthly partitions of activity_events (decision 003): created ahead by ensure_activity_partitions(), and dropped
+// Monthly partitions of activity_events (decision 003): created ahead (ensureActivityPartitions, lib/db/activity-partitions.ts), and dropped
 // whole once every row in them is older than the retention. Dropping a partition is instant and leaves no bloat, which is
 // why retention works by month rather than by deleting rows.
-
-/** Creates the partitions from this month to `monthsAhead` months ahead; returns how many were created. */
-export async function ensureActivityPartitions(monthsAhead = 2, db: Db = getDb()): Promise<number> {
-  const result = await db.execute(sql`select ensure_activity_partitions(${monthsAhead}::integer) as created`);
-  return Number(rowsOf<{ created: number }>(result)[0]?.created ?? 0);
-}
 
 export type PartitionInfo = { name: string; from: Date; to: Date; detachPending: boolean };
 

@@ -1,9 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
 import { activityEvents } from "@/db/schema";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import type { Db } from "@/lib/db/client";
 import { afterCommit } from "@/lib/db/transaction";
+import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
 
 export type ActivityType =
   | "org.created"
@@ -43,7 +43,7 @@ let ensuredMonth: string | undefined;
 async function ensureCurrentPartition(db: Db): Promise<void> {
   const month = new Date().toISOString().slice(0, 7);
   if (ensuredMonth === month) return;
-  await db.execute(sql`select ensure_activity_partitions(1)`);
+  await ensureActivityPartitions(db);
   ensuredMonth = month;
 }
 

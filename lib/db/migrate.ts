@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { PGlite } from "@electric-sql/pglite";
+import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
 import type { DbHandle } from "@/lib/db/client";
 import { logger } from "@/lib/observability/logger";
 
@@ -66,7 +66,7 @@ const tagOf = (folderMillis: number, tags: Map<number, string>) => tags.get(fold
 /** Applies the committed migrations in drizzle/ and makes sure the upcoming activity partitions exist. */
 export async function migrateDatabase(handle: DbHandle, options: MigrateOptions = {}): Promise<void> {
   await runMigrations(handle, options);
-  await ensureActivityPartitions(handle);
+  await ensureActivityPartitions(handle.db);
 }
 
 /** The migrations of `migrationsFolder` not yet applied, each under a lock timeout, retried when it runs out. */
@@ -169,9 +169,4 @@ async function dropInvalidIndex(session: Session, statement: string): Promise<vo
   const name = match[1]!.replace(/'/g, "''");
   const [invalid] = await session.run(`select 1 as found from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = '${name}' and not i.indisvalid`);
   if (invalid) await session.run(`drop index concurrently if exists "${match[1]}"`);
-}
-
-/** Creates this month's and next month's activity partitions if missing. Idempotent. */
-export async function ensureActivityPartitions(handle: Pick<DbHandle, "db">, monthsAhead = 1): Promise<void> {
-  await handle.db.execute(sql`select ensure_activity_partitions(${monthsAhead}::integer)`);
 }

@@ -1,5 +1,6 @@
 import { closeDb, getDbHandle } from "@/lib/db/client";
-import { ensureActivityPartitions, migrateDatabase } from "@/lib/db/migrate";
+import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
+import { migrateDatabase } from "@/lib/db/migrate";
 import { assertProductionConfig, getEnv } from "@/lib/env";
 import { installClientAddressStamp } from "@/lib/observability/client-address";
 import { logger } from "@/lib/observability/logger";
@@ -41,7 +42,7 @@ export async function registerNode(): Promise<void> {
     // (`npm run db:migrate`), never by a booting instance racing the others.
     await migrateDatabase(handle);
   } else {
-    await ensureActivityPartitions(handle);
+    await ensureActivityPartitions(handle.db);
     // Read replicas (DATABASE_REPLICA_URLS): polled from start, so the first requests find them measured.
     const { pollReplicasNow } = await import("@/lib/db/replicas");
     await pollReplicasNow().catch((error: unknown) => logger.warn({ err: error }, "read replicas: first poll failed"));

@@ -4,7 +4,8 @@ import { eq, inArray, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { activityEvents, invitations, jobRuns, outboxEvents, revokedSessions, storedFiles, userTokens } from "@/db/schema";
-import { dropExpiredActivityPartitions, ensureActivityPartitions, listActivityPartitions } from "@/lib/activity/partitions";
+import { dropExpiredActivityPartitions, listActivityPartitions } from "@/lib/activity/partitions";
+import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
 import { getDb } from "@/lib/db/client";
 import { getEnv, resetEnvForTests } from "@/lib/env";
 import { maintainDatabase } from "@/lib/jobs/functions/maintain-database";
@@ -277,7 +278,7 @@ describe("activity partitions without stopping the feed (drizzle/0010)", () => {
   it("a month created ahead is a full partition: rows land in it, its indexes exist, and its rows cannot be updated", async () => {
     const ahead = monthStart(new Date(), 2);
     await getDb().execute(sql.raw(`drop table if exists ${monthName(ahead)}`));
-    expect(await ensureActivityPartitions(2)).toBe(1);
+    expect(await ensureActivityPartitions(getDb())).toBe(1);
     expect((await listActivityPartitions()).map((p) => p.name)).toContain(monthName(ahead));
 
     const org = await createOrg();
@@ -311,7 +312,7 @@ describe("activity partitions without stopping the feed (drizzle/0010)", () => {
     // CREATE TABLE … PARTITION OF would need ACCESS EXCLUSIVE on activity_events and wait for the reader (here, until
     // the function's own lock_timeout of 5 s); attaching needs SHARE UPDATE EXCLUSIVE, which a reader does not block.
     const started = Date.now();
-    expect(await ensureActivityPartitions(2)).toBe(1);
+    expect(await ensureActivityPartitions(getDb())).toBe(1);
     expect(Date.now() - started).toBeLessThan(2000);
     await open.end();
   });

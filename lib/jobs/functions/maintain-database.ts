@@ -1,4 +1,6 @@
-import { dropExpiredActivityPartitions, ensureActivityPartitions } from "@/lib/activity/partitions";
+import { dropExpiredActivityPartitions } from "@/lib/activity/partitions";
+import { getDb } from "@/lib/db/client";
+import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
 import { purgeUnusableTokens } from "@/lib/auth/account";
 import { purgeExpiredRevokedSessions } from "@/lib/auth/revoked-sessions";
 import { getEnv } from "@/lib/env";
@@ -18,7 +20,7 @@ const DAY = 24 * 3600 * 1000;
 export const maintainDatabase = inngest.createFunction(
   { id: "maintain-database", triggers: [{ cron: "TZ=UTC 17 3 * * *" }], retries: 3, concurrency: { limit: 1 } },
   async ({ step }) => {
-    const created = await step.run("create upcoming activity partitions", () => ensureActivityPartitions(2));
+    const created = await step.run("create upcoming activity partitions", () => ensureActivityPartitions(getDb()));
     const dropped = await step.run("drop activity partitions past retention", () =>
       dropExpiredActivityPartitions({ retentionDays: getEnv().ACTIVITY_RETENTION_DAYS }),
     );
