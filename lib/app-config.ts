@@ -1,4 +1,7 @@
-// The product's name and its machine name: a fork renames the app here (and in package.json), not page by page.
+// The product's name and its machine name, read by the code and its tests: a fork renames the app here rather than page
+// by page. Not reached from here: package.json's name, the ops/ dashboards and alert names, compose.yaml's image and
+// database names, and .env.example's defaults (lib/env-example.test.ts names any it finds stale). A new `id` on a
+// running deployment registers its jobs with Inngest as another app: rename before the first deploy.
 const name = "Anatomy";
 const id = "anatomy";
 

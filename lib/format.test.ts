@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { calendarDate, formatDate, formatDateTime, formatDateTimeSeconds, formatDay, formatTime } from "./format";
+import { describe, expect, it, vi } from "vitest";
+
+// In a zone where 23:30 UTC is already the next day, set before the formatters are built: the text must still be UTC's.
+vi.stubEnv("TZ", "Asia/Tokyo");
+const { calendarDate, formatDate, formatDateTime, formatDateTimeSeconds, formatDay, formatTime } = await import("./format");
 
 describe("date formats", () => {
-  // 23:30 UTC is already the next day east of Greenwich: the text must not depend on the machine's zone.
   const at = new Date("2026-11-28T23:30:09Z");
 
   it("shows dates and times in UTC, day before month", () => {

@@ -2,9 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 
-// Monthly partitions of activity_events (decision 003): created ahead (ensureActivityPartitions, lib/db/activity-partitions.ts), and dropped
-// whole once every row in them is older than the retention. Dropping a partition is instant and leaves no bloat, which is
-// why retention works by month rather than by deleting rows.
+// Monthly partitions of activity_events (decision 003): created ahead (lib/db/activity-partitions.ts), and dropped
+// whole once every row in them is older than the retention. Dropping a partition is instant and leaves no bloat,
+// which is why retention works by month rather than by deleting rows.
 
 export type PartitionInfo = { name: string; from: Date; to: Date; detachPending: boolean };
 

@@ -39,11 +39,12 @@ export type ActivityInput = {
 let ensuredMonth: string | undefined;
 
 // It runs on the caller's connection: with PGlite (one connection) another connection would wait for this very
-// transaction and deadlock.
+// transaction and deadlock. This month only (0 ahead): on the 1st, before the maintenance job has created the month
+// three ahead, the usual horizon would create it here, holding its locks until the user's transaction commits.
 async function ensureCurrentPartition(db: Db): Promise<void> {
   const month = new Date().toISOString().slice(0, 7);
   if (ensuredMonth === month) return;
-  await ensureActivityPartitions(db);
+  await ensureActivityPartitions(db, 0);
   ensuredMonth = month;
 }
 

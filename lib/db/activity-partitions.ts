@@ -6,7 +6,8 @@ import type { DbHandle } from "@/lib/db/client";
 
 /**
  * How far ahead the monthly partitions of activity_events exist: this month and the next two. Ensured after every
- * migration, at each server's start, daily by the maintenance job, and by each process on its first insert of a month.
+ * migration, at each server's start and daily by the maintenance job; each process's first insert of a month checks
+ * only that month's (lib/activity/record-activity.ts).
  */
 export const ACTIVITY_PARTITION_MONTHS_AHEAD = 2;
 

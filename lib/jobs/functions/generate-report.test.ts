@@ -12,6 +12,7 @@ import { setEventSenderForTests } from "@/lib/jobs/outbox";
 import { appendReportPage, appendReportPages, createReport, finishReport, getReportFile, REPORT_PAGE_ROWS, startReport } from "@/lib/projects/reports";
 import { getFileStore } from "@/lib/storage/file-store";
 import { createOrgWithRoles, createProjectFor, createTaskFor, mailTo } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 // The report job run on its own (@inngest/test). createReport's queued event is captured, not run, so the in-process
 // executor does not generate the same report in the background.
@@ -269,7 +270,7 @@ describe("generate-report", () => {
         {
           name: "inngest/function.failed",
           data: {
-            function_id: "anatomy-generate-report",
+            function_id: `${appConfig.id}-generate-report`,
             run_id: randomUUID(),
             error: { name: "Error", message: "The database went away" },
             event: { id: randomUUID(), name: reportRequested.name, data: { reportId, orgId: ctx.org.id } },

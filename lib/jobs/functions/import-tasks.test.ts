@@ -11,6 +11,7 @@ import { setEventSenderForTests, settleDispatches, type OutboxEvent } from "@/li
 import { CHUNK_ROWS, createTaskImport, failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
 import { activityOf, createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
 import { drainJobs } from "@/lib/testing/jobs";
+import { appConfig } from "@/lib/app-config";
 
 // The import job run on its own (@inngest/test) against a real upload (createTaskImport stores the CSV). The event the
 // upload queues is captured, not run, so the in-process executor does not import the same file in the background.
@@ -60,7 +61,7 @@ function runFailureHandler(importId: string, orgId: string, error: { name: strin
     events: [
       {
         name: "inngest/function.failed",
-        data: { function_id: "anatomy-import-tasks", run_id: randomUUID(), error, event: importEvent(importId, orgId) },
+        data: { function_id: `${appConfig.id}-import-tasks`, run_id: randomUUID(), error, event: importEvent(importId, orgId) },
       },
     ],
   });

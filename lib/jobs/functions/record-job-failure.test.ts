@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { recordRunStarted } from "@/lib/jobs/job-runs";
 import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
 import { createOrg } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 function run(data: Record<string, unknown>) {
   return new InngestTestEngine({ function: recordJobFailure }).execute({ events: [{ name: "inngest/function.failed", data }] });
@@ -23,7 +24,7 @@ describe("record-job-failure", () => {
     const eventId = randomUUID();
 
     const { error } = await run({
-      function_id: "anatomy-send-invitation-email",
+      function_id: `${appConfig.id}-send-invitation-email`,
       run_id: runId,
       error: { name: "Error", message: "SMTP 421: too many connections" },
       event: { id: eventId, name: "orgs/invitation.created", data: { orgId: org.id, invitationId: randomUUID() } },
@@ -48,7 +49,7 @@ describe("record-job-failure", () => {
     await recordRunStarted({ runId, functionId: "import-tasks", eventId: "e1", eventName: "projects/task-import.requested", orgId: null });
 
     await run({
-      function_id: "anatomy-import-tasks",
+      function_id: `${appConfig.id}-import-tasks`,
       run_id: runId,
       error: { name: "NonRetriableError", message: "The uploaded file is gone." },
       event: { id: "e1", name: "projects/task-import.requested", data: {} },
@@ -62,7 +63,7 @@ describe("record-job-failure", () => {
   it("records a failure that carries no error details or event (cron functions)", async () => {
     const runId = `01J${randomUUID()}`;
 
-    await run({ function_id: "anatomy-maintain-database", run_id: runId });
+    await run({ function_id: `${appConfig.id}-maintain-database`, run_id: runId });
 
     expect(await jobRun(runId)).toEqual([
       expect.objectContaining({ functionId: "maintain-database", status: "failed", error: "Error: unknown error", eventName: "unknown", eventId: null, orgId: null }),

@@ -8,6 +8,7 @@ import { sweepStaleWork } from "@/lib/jobs/functions/sweep-stale-work";
 import { startReport } from "@/lib/projects/reports";
 import { prepareTaskImport } from "@/lib/projects/task-imports";
 import { createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
+import { appConfig } from "@/lib/app-config";
 
 // An instance killed mid-import leaves its import "running" and its job run "running": the sweeper fails what has not
 // moved for JOB_STALE_MINUTES (30 by default) and leaves alone what is moving or finished.
@@ -44,8 +45,8 @@ describe("sweep-stale-work", () => {
     await getDb()
       .insert(jobRuns)
       .values([
-        { runId: lostRun, functionId: "anatomy-import-tasks", eventName: "projects/task-import.requested", orgId: org.id, status: "running", startedAt: minutesAgo(50), updatedAt: minutesAgo(50) },
-        { runId: liveRun, functionId: "anatomy-import-tasks", eventName: "projects/task-import.requested", orgId: org.id, status: "running", startedAt: minutesAgo(1), updatedAt: minutesAgo(1) },
+        { runId: lostRun, functionId: `${appConfig.id}-import-tasks`, eventName: "projects/task-import.requested", orgId: org.id, status: "running", startedAt: minutesAgo(50), updatedAt: minutesAgo(50) },
+        { runId: liveRun, functionId: `${appConfig.id}-import-tasks`, eventName: "projects/task-import.requested", orgId: org.id, status: "running", startedAt: minutesAgo(1), updatedAt: minutesAgo(1) },
       ]);
 
     const { result } = await run();

@@ -121,6 +121,8 @@ export default async function ProjectPage({ params, searchParams }: Props) {
           />
         ) : (
           <TaskList
+            // Another page or filter starts with no result of this one's actions on show.
+            key={`${f.status ?? ""}|${f.assignee ?? ""}|${f.q ?? ""}|${f.cursor ?? ""}`}
             orgId={org.id}
             members={memberOptions}
             canDelete={can(role, "task:delete")}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId, useState, useTransition, type FormEvent } from "react";
+import { useActionState, useId, useOptimistic, useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import type { TaskStatus } from "@/lib/projects/task-status";
 import type { ActionState } from "@/lib/server-action";
@@ -10,11 +10,16 @@ import { TaskRow, type TaskRowData } from "./task-row";
 
 export type TaskListActions = {
   statusFormId: string;
-  deleteFormId: string;
-  /** The task whose change is on its way (its controls wait for it). */
-  busyTaskId: string | null;
+  /** Undefined when the user may not delete tasks. */
+  deleteFormId?: string;
+  /** The tasks whose changes are on their way (their controls wait for them). */
+  busy: ReadonlySet<string>;
+  /** Changes when a status change fails, so the rows' selects show the saved status again. */
+  statusResetKey: number;
   setStatus: (taskId: string, status: TaskStatus) => void;
 };
+
+type Kind = "status" | "delete";
 
 /**
  * The page of tasks with one status form and one delete form for all rows: each row's select and Delete button
@@ -25,33 +30,52 @@ export type TaskListActions = {
 export function TaskList({ tasks, orgId, members, canDelete, readOnly }: { tasks: TaskRowData[]; orgId: string; members: MemberList; canDelete: boolean; readOnly: boolean }) {
   const statusFormId = useId();
   const deleteFormId = useId();
-  const [statusState, dispatchStatus, statusPending] = useActionState<ActionState<unknown>, FormData>(updateTaskAction, null);
-  const [deleteState, dispatchDelete, deletePending] = useActionState<ActionState<unknown>, FormData>(deleteTaskAction, null);
+  const [statusState, dispatchStatus] = useActionState<ActionState<unknown>, FormData>(updateTaskAction, null);
+  const [deleteState, dispatchDelete] = useActionState<ActionState<unknown>, FormData>(deleteTaskAction, null);
   const [, startTransition] = useTransition();
-  const [busy, setBusy] = useState<string | null>(null);
+  // Every task sent and not yet answered: cleared when the list's pending actions have all settled.
+  const [busy, markBusy] = useOptimistic<ReadonlySet<string>, string>(new Set(), (ids, id) => new Set(ids).add(id));
+  // Which result to show: the latest action's (without JavaScript only one ran, so whichever failed).
+  const [latest, setLatest] = useState<Kind | null>(null);
+  // A failed status change leaves the select on the refused value: a new key puts the saved one back.
+  const [statusResetKey, setStatusResetKey] = useState(0);
+  const [seenStatusState, setSeenStatusState] = useState(statusState);
+  if (statusState !== seenStatusState) {
+    setSeenStatusState(statusState);
+    if (statusState && !statusState.ok) setStatusResetKey((n) => n + 1);
+  }
 
-  const send = (dispatch: (data: FormData) => void, data: FormData) => {
-    setBusy(String(data.get("taskId")));
-    startTransition(() => dispatch(data));
+  const send = (kind: Kind, data: FormData) => {
+    setLatest(kind);
+    startTransition(() => {
+      markBusy(String(data.get("taskId")));
+      (kind === "status" ? dispatchStatus : dispatchDelete)(data);
+    });
   };
   const actions: TaskListActions = {
     statusFormId,
-    deleteFormId,
-    busyTaskId: statusPending || deletePending ? busy : null,
+    deleteFormId: canDelete ? deleteFormId : undefined,
+    busy,
+    statusResetKey,
     setStatus: (taskId, status) => {
       const data = new FormData();
       data.set("orgId", orgId);
       data.set("taskId", taskId);
       data.set("status", status);
-      send(dispatchStatus, data);
+      send("status", data);
     },
   };
   // Hydrated: the delete form is sent by React (no page load), with the pressed button's task.
   const onDelete = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    send(dispatchDelete, new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter));
+    const data = new FormData(event.currentTarget);
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.name) data.set(submitter.name, submitter.value);
+    send("delete", data);
   };
-  const failed = [statusState, deleteState].find((state) => state && !state.ok);
+
+  const failed = (latest === "status" ? [statusState] : latest === "delete" ? [deleteState] : [statusState, deleteState]).find((state) => state && !state.ok);
+  const failedTask = failed && !failed.ok ? tasks.find((task) => task.id === failed.values?.taskId) : undefined;
 
   return (
     <>
@@ -60,15 +84,21 @@ export function TaskList({ tasks, orgId, members, canDelete, readOnly }: { tasks
           <form id={statusFormId} action={dispatchStatus} noValidate>
             <input type="hidden" name="orgId" value={orgId} />
           </form>
-          <form id={deleteFormId} action={dispatchDelete} onSubmit={onDelete} noValidate>
-            <input type="hidden" name="orgId" value={orgId} />
-          </form>
+          {canDelete ? (
+            <form id={deleteFormId} action={dispatchDelete} onSubmit={onDelete} noValidate>
+              <input type="hidden" name="orgId" value={orgId} />
+            </form>
+          ) : null}
         </>
       )}
-      {failed && !failed.ok ? <Alert tone="error" className="m-4">{failed.error}</Alert> : null}
+      {failed && !failed.ok ? (
+        <Alert tone="error" className="m-4">
+          {failedTask ? `“${failedTask.title}”: ${failed.error}` : failed.error}
+        </Alert>
+      ) : null}
       <ul className="divide-y divide-zinc-100" aria-label="Tasks">
         {tasks.map((task) => (
-          <TaskRow key={task.id} task={task} orgId={orgId} members={members} canDelete={canDelete} actions={readOnly ? null : actions} />
+          <TaskRow key={task.id} task={task} orgId={orgId} members={members} actions={readOnly ? null : actions} />
         ))}
       </ul>
     </>

@@ -26,7 +26,7 @@ const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as con
 
 
 /** One task of the list; `actions` is null on an archived project (nothing can change). */
-export function TaskRow({ task, orgId, members, canDelete, actions }: { task: TaskRowData; orgId: string; members: MemberList; canDelete: boolean; actions: TaskListActions | null }) {
+export function TaskRow({ task, orgId, members, actions }: { task: TaskRowData; orgId: string; members: MemberList; actions: TaskListActions | null }) {
   const [editing, setEditing] = useState(false);
 
   if (editing) {
@@ -50,7 +50,7 @@ export function TaskRow({ task, orgId, members, canDelete, actions }: { task: Ta
     );
   }
 
-  const busy = actions?.busyTaskId === task.id;
+  const busy = actions?.busy.has(task.id) ?? false;
   return (
     <li className="task-row" aria-label={task.title}>
       <div className="task-body">
@@ -69,6 +69,7 @@ export function TaskRow({ task, orgId, members, canDelete, actions }: { task: Ta
       {actions ? (
         <div className="task-actions">
           <Select
+            key={actions.statusResetKey}
             form={actions.statusFormId}
             name={rowStatusField(task.id)}
             defaultValue={task.status}
@@ -86,7 +87,7 @@ export function TaskRow({ task, orgId, members, canDelete, actions }: { task: Ta
           </noscript>
           {/* The editor opens in place, which needs JavaScript: without it the button would do nothing. */}
           <Button variant="secondary" size="sm" className="noscript:hidden" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>Edit</Button>
-          {canDelete ? (
+          {actions.deleteFormId ? (
             <Button
               type="submit"
               form={actions.deleteFormId}
