@@ -5,12 +5,12 @@ import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/a
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
+import { formatDate } from "@/lib/format";
 import { taskStatusLabels, taskStatuses, type TaskStatus } from "@/lib/projects/task-status";
 import { updateTaskAction } from "../../actions";
 import { rowStatusField } from "../../task-list-form";
 import { memberOptionsOf, type MemberList } from "./member-list";
 import type { TaskListActions } from "./task-list";
-import { formatDate } from "@/lib/format";
 
 export type TaskRowData = {
   id: string;
@@ -23,7 +23,6 @@ export type TaskRowData = {
 };
 
 const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
-
 
 /** One task of the list; `actions` is null on an archived project (nothing can change). */
 export function TaskRow({ task, orgId, members, actions }: { task: TaskRowData; orgId: string; members: MemberList; actions: TaskListActions | null }) {
