@@ -10,8 +10,8 @@ export async function register() {
     releaseAbortStacks();
     const { registerNode } = await import("@/lib/observability/register-node");
     await registerNode();
-    const { startLocalJobs } = await import("@/lib/jobs/start-local-jobs");
-    await startLocalJobs();
+    const { startJobs } = await import("@/lib/inngest/start");
+    startJobs();
   } catch (error) {
     // `next dev` shows the error in the browser and keeps watching files: let it. A production server exits instead
     // of staying up and answering 500 (see the module).

@@ -240,6 +240,9 @@ export async function seed(opts: { email: string; password: string; tasks: numbe
   const { resetEnvForTests } = await import("@/lib/env");
   resetEnvForTests();
   const { registerUser } = await import("@/lib/auth/account");
+  // Events the seed queues (the verification email) leave from this process, as from a server.
+  const { installEventSender } = await import("@/lib/inngest/start");
+  installEventSender();
   const { closeDb, getDb, getDbHandle } = await import("@/lib/db/client");
   const { migrateDatabase } = await import("@/lib/db/migrate");
   const { createProject } = await import("@/lib/projects/projects");

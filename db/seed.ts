@@ -3,6 +3,7 @@ import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { closeDb, getDb, getDbHandle } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { installEventSender } from "@/lib/inngest/start";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { changeMemberRole } from "@/lib/orgs/members";
@@ -22,6 +23,8 @@ const people = [
 ];
 
 async function main() {
+  // The invitation below queues its email, sent from this process as a server would.
+  installEventSender();
   const handle = getDbHandle();
   if (handle.kind === "pglite") await migrateDatabase(handle);
   const db = getDb();

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { organizations, taskImports } from "@/db/schema";
 import { registerUser, updateProfile } from "@/lib/auth/account";
 import { getDb } from "@/lib/db/client";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { updateOrganization } from "@/lib/orgs/update-organization";
 import { isPlainText, notPlainTextMessage } from "@/lib/plain-text";
@@ -21,6 +20,7 @@ import {
   snapshotOrg,
   uniqueEmail,
 } from "@/lib/testing/factories";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // Free text that others read (names in mail subjects and bodies, titles in CSV exports) refuses control, line-break and
 // bidi-override characters with a field error, and nothing is written. One case per schema, through its service.

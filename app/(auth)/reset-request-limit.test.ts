@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryLimiter, setRateLimiterForTests } from "@/lib/cache/rate-limit";
 import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
 import { uniqueEmail } from "@/lib/testing/factories";
-import { drainJobs } from "@/lib/testing/jobs";
+import { drainJobs, setEventSenderForTests } from "@/lib/testing/jobs";
 import { requestPasswordResetAction } from "./actions";
 
 // The reset-link request is limited per inbox (lib/email/mail-limits.test.ts covers the other mails): the action

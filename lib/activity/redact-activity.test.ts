@@ -4,12 +4,12 @@ import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getActivitySummary } from "@/lib/activity/get-activity-summary";
 import { listRecentActivity } from "@/lib/activity/list-activity";
-import { reportRequested } from "@/lib/jobs/events";
-import { generateReport } from "@/lib/jobs/functions/generate-report";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
+import { reportRequested } from "@/lib/projects/events";
+import { generateReport } from "@/lib/inngest/functions/generate-report";
 import { revokeInvitation } from "@/lib/orgs/invitations";
 import { createReport, getReportFile } from "@/lib/projects/reports";
 import { createInvitationFor, createOrgWithRoles, uniqueEmail } from "@/lib/testing/factories";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // Invitations are for managers: a plain member reading the activity (feed, dashboard fragment, activity report) sees
 // that someone was invited, never the address.

@@ -6,7 +6,7 @@ import { emailSchema, nameSchema, passwordSchema, signUpInput } from "@/lib/auth
 import { generateToken, hashToken } from "@/lib/auth/tokens";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { afterCommit, withTx } from "@/lib/db/transaction";
-import { passwordResetRequested, verificationEmailRequested } from "@/lib/jobs/events";
+import { passwordResetRequested, verificationEmailRequested } from "@/lib/auth/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
 import { orgDataTag, orgMembersTag } from "@/lib/activity/record-activity";

@@ -50,7 +50,7 @@ describe("links with a forged Host header", () => {
 
   it("Inngest is told to call APP_URL, whatever Host the request that asked for the sync carried", async () => {
     vi.resetModules(); // the serve handler reads APP_URL when it is created
-    const { inngestHandlers } = await import("@/lib/jobs/runtime");
+    const { inngestHandlers } = await import("@/lib/inngest/runtime");
     const { setLocalEventFetch } = await import("@/lib/jobs/client");
     const registered: string[] = [];
     setLocalEventFetch(async (_input, init) => {

@@ -4,7 +4,7 @@ import { emailSchema } from "@/lib/auth/schemas";
 import { getDb, type Db } from "@/lib/db/client";
 import { withTx } from "@/lib/db/transaction";
 import { parseOrThrow } from "@/lib/errors";
-import { passwordResetSubmitted } from "@/lib/jobs/events";
+import { passwordResetSubmitted } from "@/lib/auth/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
 

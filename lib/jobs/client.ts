@@ -18,7 +18,7 @@ const env = getEnv();
 const mode = getJobMode();
 
 // Local mode talks to no server: the client is in dev mode (no signing key), and its event API calls (step.sendEvent)
-// are answered in-process by the executor through this fetch (lib/jobs/runtime.ts installs the handler).
+// are answered in-process by the executor through this fetch (lib/inngest/runtime.ts installs the handler).
 const localFetch = {
   handler: undefined as undefined | ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>),
 };

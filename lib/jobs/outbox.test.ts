@@ -8,14 +8,14 @@ import { getDb } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { withTx } from "@/lib/db/transaction";
 import { inngest } from "@/lib/jobs/client";
-import { invitationCreated } from "@/lib/jobs/events";
-import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
-import { createLocalExecutor } from "@/lib/jobs/local-executor";
-import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents, setEventSenderForTests } from "@/lib/jobs/outbox";
+import { invitationCreated } from "@/lib/orgs/events";
+import { recordJobFailure } from "@/lib/inngest/functions/record-job-failure";
+import { createLocalExecutor } from "@/lib/inngest/local-executor";
+import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents } from "@/lib/jobs/outbox";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";
 import { createOrgWithRoles, mailTo, uniqueEmail } from "@/lib/testing/factories";
-import { drainJobs } from "@/lib/testing/jobs";
+import { drainJobs, setEventSenderForTests } from "@/lib/testing/jobs";
 
 // The outbox and the in-process executor end to end, with the app's own Inngest client (and so its job_runs
 // middleware): an event written in a transaction runs its function after commit; failures are retried and recorded.

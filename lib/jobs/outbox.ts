@@ -5,7 +5,7 @@ import { outboxEvents } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
 import { afterCommit } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
-import type { EventData } from "@/lib/jobs/events";
+import type { EventData } from "@/lib/jobs/define-event";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
 import type { z } from "zod";
@@ -65,13 +65,14 @@ export async function settleDispatches(): Promise<void> {
 /** Sends these pending rows and marks them dispatched; on failure records the attempt and leaves them pending. */
 export async function dispatchOutboxEvents(ids: string[], db: Db = getDb()): Promise<number> {
   if (ids.length === 0) return 0;
+  const send = getEventSender();
+  if (!send) return 0;
   const rows = await db
     .select({ id: outboxEvents.id, name: outboxEvents.name, data: outboxEvents.data })
     .from(outboxEvents)
     .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.dispatchedAt)))
     .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id));
   if (rows.length === 0) return 0;
-  const send = await getEventSender();
   try {
     await send(rows);
     await markDispatched(db, rows.map((r) => r.id));
@@ -208,19 +209,20 @@ export async function deleteDispatchedOutboxEvents({ before }: { before: Date },
   return deleted.length;
 }
 
-// The sender is the Inngest client (Cloud or dev server) or the in-process executor; lib/jobs/runtime.ts decides and is
-// loaded lazily, because it imports every job function and they import the services that call enqueueEvent.
-const holder = globalThis as typeof globalThis & { __anatomyEventSender?: EventSender };
+// The sender (the Inngest client, or the in-process executor) is installed at start-up by the job layer
+// (lib/inngest/start.ts: instrumentation.ts, the seed, the test setup): the outbox imports nothing above it.
+const holder = globalThis as typeof globalThis & { __anatomyEventSender?: EventSender; __anatomyNoSenderWarned?: boolean };
 
-async function getEventSender(): Promise<EventSender> {
-  if (!holder.__anatomyEventSender) {
-    const { createEventSender } = await import("@/lib/jobs/runtime");
-    holder.__anatomyEventSender ??= createEventSender();
-  }
-  return holder.__anatomyEventSender!;
+/** Installs how events leave the outbox (undefined: none; rows then wait for a process that has one). */
+export function setEventSender(sender: EventSender | undefined): void {
+  holder.__anatomyEventSender = sender;
 }
 
-/** Test hook: send with this (undefined: the runtime's sender again). */
-export function setEventSenderForTests(sender: EventSender | undefined): void {
-  holder.__anatomyEventSender = sender;
+function getEventSender(): EventSender | undefined {
+  const sender = holder.__anatomyEventSender;
+  if (!sender && !holder.__anatomyNoSenderWarned) {
+    holder.__anatomyNoSenderWarned = true;
+    log.warn("no event sender installed in this process (lib/inngest/start.ts): events stay pending for the re-dispatcher of a server");
+  }
+  return sender;
 }

@@ -7,7 +7,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { withTx } from "@/lib/db/transaction";
-import { invitationCreated } from "@/lib/jobs/events";
+import { invitationCreated } from "@/lib/orgs/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
 import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";

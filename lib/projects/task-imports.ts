@@ -10,14 +10,14 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { afterCommit, withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
-import { taskImportRequested } from "@/lib/jobs/events";
+import { taskImportRequested } from "@/lib/projects/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { isPlainText } from "@/lib/plain-text";
 import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
 
-// CSV import of tasks into a project. The request stores the upload and queues the job (lib/jobs/functions/
+// CSV import of tasks into a project. The request stores the upload and queues the job (lib/inngest/functions/
 // import-tasks.ts). Its first step parses the file once into task_import_rows; each later step takes a chunk of
 // CHUNK_ROWS records from there (no file to fetch and parse again: the cost of a chunk does not grow with the file),
 // validates them row by row (bad rows are reported, not fatal) and upserts them by external key in one transaction

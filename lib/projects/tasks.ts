@@ -5,7 +5,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { getReadDb } from "@/lib/db/replicas";
 import { withTx } from "@/lib/db/transaction";
-import { taskAssigned } from "@/lib/jobs/events";
+import { taskAssigned } from "@/lib/projects/events";
 import { enforceMailLimits } from "@/lib/email/mail-limits";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";

@@ -3,7 +3,10 @@ import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { closeDb, openPglite, openPostgres, setDbHandle } from "@/lib/db/client";
 import { closeReplicas } from "@/lib/db/replicas";
 import { getEnv } from "@/lib/env";
-import { drainJobs } from "@/lib/testing/jobs";
+import { drainJobs, setEventSenderForTests } from "@/lib/testing/jobs";
+
+// Events leave the outbox as in a server (lib/inngest/start.ts installs the same sender at start-up).
+setEventSenderForTests(undefined);
 
 beforeAll(async () => {
   const url = getEnv().DATABASE_URL;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CurrentUser } from "@/lib/auth/current-user";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
 import { revalidateOrgPages } from "@/lib/server-action";
 import { createInvitationFor, createOrgWithRoles, createProjectFor, createTaskFor, uniqueEmail } from "@/lib/testing/factories";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 import { importTasksAction, requestReportAction } from "./data/actions";
 import { changeMemberRoleAction, createInvitationAction, revokeInvitationAction } from "./members/actions";
 import {

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 import { getJobMode } from "@/lib/jobs/client";
-import { inngestHandlers } from "@/lib/jobs/runtime";
+import { inngestHandlers } from "@/lib/inngest/runtime";
 
 // Inngest Cloud (signed requests) or the dev server (INNGEST_DEV=1) call the job functions here. In zero-setup mode
 // the in-process executor calls the handler directly and this endpoint does not exist: its dev-mode handler checks no

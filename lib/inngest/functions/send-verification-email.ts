@@ -2,7 +2,7 @@ import { getUserContact } from "@/lib/auth/account";
 import { sendEmail } from "@/lib/email/send-email";
 import { verifyEmailMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { verificationEmailRequested } from "@/lib/jobs/events";
+import { verificationEmailRequested } from "@/lib/auth/events";
 import { unseal } from "@/lib/seal";
 
 /** The welcome/verification email of a sign-up, or a re-sent verification link. */

@@ -3,7 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { activityEvents, invitations, memberships, organizations, projects, tasks } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { purgeDeletedOrganizations } from "@/lib/jobs/functions/purge-deleted-organizations";
+import { purgeDeletedOrganizations } from "@/lib/inngest/functions/purge-deleted-organizations";
 import { purgeOrganizationBatch } from "@/lib/orgs/purge-organizations";
 import { createInvitationFor, createOrgWithRoles, createProjectFor, createTaskFor } from "@/lib/testing/factories";
 

@@ -3,8 +3,9 @@ import { inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { outboxEvents } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { redispatchOutbox } from "@/lib/jobs/functions/redispatch-outbox";
-import { setEventSenderForTests, type OutboxEvent } from "@/lib/jobs/outbox";
+import { redispatchOutbox } from "@/lib/inngest/functions/redispatch-outbox";
+import type { OutboxEvent } from "@/lib/jobs/outbox";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // Rows are inserted straight into outbox_events (as a crashed process would leave them), so nothing dispatches them
 // but the job under test; its sender is a stand-in that records what it is handed. Each test deletes its rows after

@@ -6,13 +6,13 @@ import type { InngestFunction } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activityEvents, mailMessages, reports, storedFiles, tasks } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { reportRequested } from "@/lib/jobs/events";
-import { generateReport } from "@/lib/jobs/functions/generate-report";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
+import { reportRequested } from "@/lib/projects/events";
+import { generateReport } from "@/lib/inngest/functions/generate-report";
 import { appendReportPage, appendReportPages, createReport, finishReport, getReportFile, REPORT_PAGE_ROWS, startReport } from "@/lib/projects/reports";
 import { getFileStore } from "@/lib/storage/file-store";
 import { createOrgWithRoles, createProjectFor, createTaskFor, mailTo } from "@/lib/testing/factories";
 import { appConfig } from "@/lib/app-config";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // The report job run on its own (@inngest/test). createReport's queued event is captured, not run, so the in-process
 // executor does not generate the same report in the background.

@@ -4,11 +4,11 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { taskAssigned } from "@/lib/jobs/events";
-import { notifyTaskAssignee } from "@/lib/jobs/functions/notify-task-assignee";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
+import { taskAssigned } from "@/lib/projects/events";
+import { notifyTaskAssignee } from "@/lib/inngest/functions/notify-task-assignee";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
 import { createOrgWithRoles, createProjectFor, mailTo } from "@/lib/testing/factories";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // Assigning a task queues this very job; its event is swallowed here so that only the runs below send mail.
 beforeEach(() => setEventSenderForTests(async () => {}));

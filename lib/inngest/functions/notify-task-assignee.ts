@@ -1,7 +1,7 @@
 import { sendEmail } from "@/lib/email/send-email";
 import { taskAssignedMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { taskAssigned } from "@/lib/jobs/events";
+import { taskAssigned } from "@/lib/projects/events";
 import { getTaskAssignmentEmail } from "@/lib/projects/tasks";
 
 export const notifyTaskAssignee = inngest.createFunction(

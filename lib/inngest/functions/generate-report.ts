@@ -1,7 +1,7 @@
 import { sendEmail } from "@/lib/email/send-email";
 import { reportReadyMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { reportRequested } from "@/lib/jobs/events";
+import { reportRequested } from "@/lib/projects/events";
 import { appendReportPages, failReport, finishReport, startReport } from "@/lib/projects/reports";
 
 // A CSV report, one step per REPORT_PAGES_PER_STEP pages of rows (keyset pagination, a transaction per page), so

@@ -1,6 +1,6 @@
 import { requestPasswordReset } from "@/lib/auth/account";
 import { inngest } from "@/lib/jobs/client";
-import { passwordResetSubmitted } from "@/lib/jobs/events";
+import { passwordResetSubmitted } from "@/lib/auth/events";
 import { unseal } from "@/lib/seal";
 
 /** A reset link was asked for an address: if it has an account, issue the link (its email is a job of its own). */

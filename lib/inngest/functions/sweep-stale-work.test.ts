@@ -4,7 +4,7 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobRuns, reports, taskImports } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { sweepStaleWork } from "@/lib/jobs/functions/sweep-stale-work";
+import { sweepStaleWork } from "@/lib/inngest/functions/sweep-stale-work";
 import { startReport } from "@/lib/projects/reports";
 import { prepareTaskImport } from "@/lib/projects/task-imports";
 import { createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";

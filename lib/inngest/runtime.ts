@@ -3,9 +3,9 @@ import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
 import { getEnv } from "@/lib/env";
 import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
-import { jobFunctions } from "@/lib/jobs/functions";
+import { jobFunctions } from "@/lib/inngest/functions";
 import { claimCronTick } from "@/lib/jobs/cron-ticks";
-import { createLocalExecutor, type LocalExecutor } from "@/lib/jobs/local-executor";
+import { createLocalExecutor, type LocalExecutor } from "@/lib/inngest/local-executor";
 import type { EventSender } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
 

@@ -2,7 +2,7 @@ import { getUserContact } from "@/lib/auth/account";
 import { sendEmail } from "@/lib/email/send-email";
 import { resetPasswordMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { passwordResetRequested } from "@/lib/jobs/events";
+import { passwordResetRequested } from "@/lib/auth/events";
 import { unseal } from "@/lib/seal";
 
 export const sendPasswordResetEmail = inngest.createFunction(

@@ -1,5 +1,5 @@
 import { inngest } from "@/lib/jobs/client";
-import { taskImportRequested } from "@/lib/jobs/events";
+import { taskImportRequested } from "@/lib/projects/events";
 import { failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
 
 // A CSV import, one step per chunk of rows: a failure retries only its chunk (whose upserts are idempotent), and the

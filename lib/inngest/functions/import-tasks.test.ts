@@ -5,12 +5,12 @@ import type { InngestFunction } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { taskImportRows, taskImports, tasks } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { taskImportRequested } from "@/lib/jobs/events";
-import { importTasks } from "@/lib/jobs/functions/import-tasks";
-import { setEventSenderForTests, settleDispatches, type OutboxEvent } from "@/lib/jobs/outbox";
+import { taskImportRequested } from "@/lib/projects/events";
+import { importTasks } from "@/lib/inngest/functions/import-tasks";
+import { settleDispatches, type OutboxEvent } from "@/lib/jobs/outbox";
 import { CHUNK_ROWS, createTaskImport, failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
 import { activityOf, createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
-import { drainJobs } from "@/lib/testing/jobs";
+import { drainJobs, setEventSenderForTests } from "@/lib/testing/jobs";
 import { appConfig } from "@/lib/app-config";
 
 // The import job run on its own (@inngest/test) against a real upload (createTaskImport stores the CSV). The event the

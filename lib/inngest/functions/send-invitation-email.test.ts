@@ -4,13 +4,13 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
-import { invitationCreated } from "@/lib/jobs/events";
-import { sendInvitationEmail } from "@/lib/jobs/functions/send-invitation-email";
-import { setEventSenderForTests } from "@/lib/jobs/outbox";
+import { invitationCreated } from "@/lib/orgs/events";
+import { sendInvitationEmail } from "@/lib/inngest/functions/send-invitation-email";
 import { acceptInvitation, createInvitation, INVITATION_TTL_MS, revokeInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";
 import { createInvitationFor, createOrgWithRoles, createUser, mailTo, uniqueEmail } from "@/lib/testing/factories";
 import { appConfig } from "@/lib/app-config";
+import { setEventSenderForTests } from "@/lib/testing/jobs";
 
 // createInvitation queues this very job; its event is swallowed here so that only the runs below send mail.
 beforeEach(() => setEventSenderForTests(async () => {}));

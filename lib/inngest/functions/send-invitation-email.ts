@@ -1,7 +1,7 @@
 import { sendEmail } from "@/lib/email/send-email";
 import { invitationMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { invitationCreated } from "@/lib/jobs/events";
+import { invitationCreated } from "@/lib/orgs/events";
 import { getInvitationEmail } from "@/lib/orgs/invitations";
 import { unseal } from "@/lib/seal";
 

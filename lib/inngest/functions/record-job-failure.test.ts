@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { jobRuns } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { recordRunStarted } from "@/lib/jobs/job-runs";
-import { recordJobFailure } from "@/lib/jobs/functions/record-job-failure";
+import { recordJobFailure } from "@/lib/inngest/functions/record-job-failure";
 import { createOrg } from "@/lib/testing/factories";
 import { appConfig } from "@/lib/app-config";
 

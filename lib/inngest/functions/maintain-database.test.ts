@@ -8,7 +8,7 @@ import { dropExpiredActivityPartitions, listActivityPartitions } from "@/lib/act
 import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
 import { getDb } from "@/lib/db/client";
 import { getEnv, resetEnvForTests } from "@/lib/env";
-import { maintainDatabase } from "@/lib/jobs/functions/maintain-database";
+import { maintainDatabase } from "@/lib/inngest/functions/maintain-database";
 import { createOrg, createUser, uniqueEmail } from "@/lib/testing/factories";
 
 // Each test runs the nightly job once and checks what it removed and what it kept. They share one database (the
