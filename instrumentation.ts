@@ -1,15 +1,21 @@
 import type { Instrumentation } from "next";
 
-// Runs once when a server instance starts (not during `next build`). The Node-only work lives in
-// lib/observability/register-node.ts so the edge compilation of this file stays free of Node APIs.
+// Runs once when a server instance starts (not during `next build`). The Node-only work lives in the modules it
+// imports, so the edge compilation of this file stays free of Node APIs.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   try {
     // First, before any request: completed renders must not pin each other in memory (see the module).
     const { releaseAbortStacks } = await import("@/lib/runtime/release-abort-stacks");
     releaseAbortStacks();
-    const { registerNode } = await import("@/lib/observability/register-node");
-    await registerNode();
+    // Configuration check, client address, metrics, tracing, error tracker; then the database (PGlite migrated,
+    // Postgres partitions ensured, replicas polled); then SIGTERM's drain; then the job runner.
+    const { startObservability } = await import("@/lib/observability/start-observability");
+    await startObservability();
+    const { prepareDatabase } = await import("@/lib/db/prepare-database");
+    await prepareDatabase();
+    const { handleShutdownSignal } = await import("@/lib/runtime/graceful-shutdown");
+    handleShutdownSignal();
     const { startJobs } = await import("@/lib/inngest/start");
     startJobs();
   } catch (error) {

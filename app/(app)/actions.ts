@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { resendVerificationEmail } from "@/lib/auth/account";
 import { createOrganization } from "@/lib/orgs/create-organization";
-import { restoreOrganization } from "@/lib/orgs/update-organization";
+import { restoreOrganization } from "@/lib/orgs/delete-organization";
 import { runAction, type ActionState } from "@/lib/server-action";
 
 export async function createOrganizationAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, gte, sql } from "drizzle-orm";
 import { activityDailyCounts } from "@/db/schema";
 import { selectRecentActivity, type ActivityItem } from "@/lib/activity/list-activity";
-import { orgDataTag } from "@/lib/activity/record-activity";
+import { orgDataTag } from "@/lib/activity/org-cache-tags";
 import { redactActivityItems } from "@/lib/activity/redact-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";

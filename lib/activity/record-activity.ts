@@ -4,6 +4,7 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import type { Db } from "@/lib/db/client";
 import { afterCommit } from "@/lib/db/transaction";
 import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
+import { orgDataTag, orgMembersTag, orgProjectsTag } from "@/lib/activity/org-cache-tags";
 
 export type ActivityType =
   | "org.created"
@@ -46,27 +47,6 @@ async function ensureCurrentPartition(db: Db): Promise<void> {
   if (ensuredMonth === month) return;
   await ensureActivityPartitions(db, 0);
   ensuredMonth = month;
-}
-
-/**
- * The cache tag of an org's aggregates (dashboard counts, activity summary). Every change to org data records an
- * activity event, so recording one is what invalidates them: a new write path cannot forget to.
- */
-export function orgDataTag(orgId: string): string {
-  return `org-data:${orgId}`;
-}
-
-/**
- * The cache tag of an org's member list: only member changes (and a member's profile rename, lib/auth/account.ts) end
- * it. Under the org's data tag, every task write reloaded and re-encoded a thousand members for the next task page.
- */
-export function orgMembersTag(orgId: string): string {
-  return `org-members:${orgId}`;
-}
-
-/** The cache tag of an org's project headers: only project changes end them, not the writes to their tasks. */
-export function orgProjectsTag(orgId: string): string {
-  return `org-projects:${orgId}`;
 }
 
 /** The tags an event ends besides the org's data tag. */

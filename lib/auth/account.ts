@@ -9,7 +9,7 @@ import { afterCommit, withTx } from "@/lib/db/transaction";
 import { passwordResetRequested, verificationEmailRequested } from "@/lib/auth/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { seal } from "@/lib/seal";
-import { orgDataTag, orgMembersTag } from "@/lib/activity/record-activity";
+import { orgDataTag, orgMembersTag } from "@/lib/activity/org-cache-tags";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";

@@ -5,7 +5,7 @@ import { logger } from "@/lib/observability/logger";
 // Sentry (or anything speaking its protocol, e.g. GlitchTip) for unexpected errors, when SENTRY_DSN is set. Loaded
 // with a dynamic import only then, and kept out of the bundles (serverExternalPackages): without a DSN no Sentry code
 // runs or ships. Sentry's lightweight mode is used because tracing is already OpenTelemetry's job here
-// (lib/observability/register-node.ts); errors carry the request id and the trace id, which link them to the logs and
+// (lib/observability/start-observability.ts); errors carry the request id and the trace id, which link them to the logs and
 // the trace.
 
 type Capture = (error: unknown, context: ErrorContext) => void;

@@ -12,7 +12,8 @@ import { findOrgForMember, listUserOrganizations } from "@/lib/orgs/get-org-cont
 import { acceptInvitation, createInvitation } from "@/lib/orgs/invitations";
 import { changeMemberRole, getMemberOptionsJson, removeMember } from "@/lib/orgs/members";
 import { requirePermission } from "@/lib/orgs/require-permission";
-import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { deleteOrganization } from "@/lib/orgs/delete-organization";
+import { updateOrganization } from "@/lib/orgs/update-organization";
 import { listMembers } from "@/lib/orgs/members";
 import { createProject, getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";

@@ -4,7 +4,8 @@ import { findOrgForMember } from "@/lib/orgs/get-org-context";
 import { acceptInvitation, createInvitation, listOpenInvitations, revokeInvitation } from "@/lib/orgs/invitations";
 import { changeMemberRole, listMembers, removeMember } from "@/lib/orgs/members";
 import type { Actor } from "@/lib/orgs/require-permission";
-import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { deleteOrganization } from "@/lib/orgs/delete-organization";
+import { updateOrganization } from "@/lib/orgs/update-organization";
 import {
   createProject,
   getOrgStats,

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { memberships, tasks, users } from "@/db/schema";
-import { orgMembersTag, recordActivity } from "@/lib/activity/record-activity";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { orgMembersTag } from "@/lib/activity/org-cache-tags";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";

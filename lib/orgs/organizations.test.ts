@@ -4,7 +4,8 @@ import { createOrganization } from "@/lib/orgs/create-organization";
 import { findOrgForMember, listUserOrganizations } from "@/lib/orgs/get-org-context";
 import { resetEnvForTests } from "@/lib/env";
 import { acceptInvitation, getInvitationByToken } from "@/lib/orgs/invitations";
-import { deleteOrganization, listDeletedOrganizations, restoreOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { deleteOrganization, listDeletedOrganizations, restoreOrganization } from "@/lib/orgs/delete-organization";
+import { updateOrganization } from "@/lib/orgs/update-organization";
 import {
   activityOf,
   addMember,

@@ -7,7 +7,8 @@ import { createInvitation, listOpenInvitations, revokeInvitation } from "@/lib/o
 import { changeMemberRole, listMembers, removeMember } from "@/lib/orgs/members";
 import { can, canManageRole, permissions, roles, type Permission, type Role } from "@/lib/orgs/permissions";
 import { requireMembership, requirePermission, type Actor } from "@/lib/orgs/require-permission";
-import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { deleteOrganization } from "@/lib/orgs/delete-organization";
+import { updateOrganization } from "@/lib/orgs/update-organization";
 import { createProject, getOrgStats, listProjects, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/tasks";
 import {

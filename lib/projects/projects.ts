@@ -1,7 +1,8 @@
 import "server-only";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { projects, taskCounts } from "@/db/schema";
-import { orgDataTag, orgProjectsTag, recordActivity } from "@/lib/activity/record-activity";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { orgDataTag, orgProjectsTag } from "@/lib/activity/org-cache-tags";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { orgDataTag, orgMembersTag } from "@/lib/activity/record-activity";
+import { orgDataTag, orgMembersTag } from "@/lib/activity/org-cache-tags";
 import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { drainJobs } from "@/lib/testing/jobs";

@@ -151,7 +151,7 @@ export class Cluster {
         NODE_ENV: "production",
         PORT: String(port),
         HOSTNAME: "127.0.0.1",
-        // The app handles SIGTERM itself: readiness 503, drain, exit (lib/observability/register-node.ts).
+        // The app handles SIGTERM itself: readiness 503, drain, exit (lib/runtime/graceful-shutdown.ts).
         NEXT_MANUAL_SIG_HANDLE: "true",
         OTEL_SERVICE_NAME: `anatomy-${name}`,
         ...extraEnv,

@@ -4,7 +4,7 @@ import { Logo } from "@/components/logo";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import Link from "next/link";
 import { listUserOrganizations } from "@/lib/orgs/get-org-context";
-import { listDeletedOrganizations } from "@/lib/orgs/update-organization";
+import { listDeletedOrganizations } from "@/lib/orgs/delete-organization";
 import { CreateOrganizationForm } from "../[org]/_components/create-organization-form";
 
 export const metadata: Metadata = { title: "Your workspace" };

@@ -5,7 +5,8 @@ import { redirect } from "next/navigation";
 import { changePassword, signOutEverywhere, updateProfile } from "@/lib/auth/account";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
-import { deleteOrganization, updateOrganization } from "@/lib/orgs/update-organization";
+import { deleteOrganization } from "@/lib/orgs/delete-organization";
+import { updateOrganization } from "@/lib/orgs/update-organization";
 import { runAction, type ActionState } from "@/lib/server-action";
 
 export async function updateProfileAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Logo } from "@/components/logo";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
-import { listDeletedOrganizations } from "@/lib/orgs/update-organization";
+import { listDeletedOrganizations } from "@/lib/orgs/delete-organization";
 import { RestoreOrganizationForm } from "./restore-form";
 import { formatDateTime } from "@/lib/format";
 
