@@ -1,23 +1,24 @@
 import { decode, getToken, type JWT } from "next-auth/jwt";
 import { getAuthSecret, getAuthUrl } from "@/lib/env";
+import { processState } from "@/lib/runtime/process-state";
 
 // The session cookie, decoded once per process rather than on every request. Auth.js's session token is an
 // encrypted JWT (JWE): each decode derives the key (HKDF) and decrypts through WebCrypto, and `auth()` encodes a fresh
 // token on top; the proxy and the page each paid that on every request (a tenth of a signed-in request's CPU, see
 // docs/performance.md). A token string always decodes to the same claims, so the result is kept per token string
 // until the token's own `exp`, in a bounded map shared by the proxy and the pages (same process, separate bundles:
-// hence globalThis). Only successful decodes are kept: a forged cookie costs its decode each time, as before.
+// hence processState). Only successful decodes are kept: a forged cookie costs its decode each time, as before.
 // What can change for a valid token — a sign-out, a password change — is checked on every request all the same
 // (lib/auth/current-user.ts: revoked sessions, session version). Pages no longer go through Auth.js's `auth()`, so
 // its `jwt` and `session` callbacks do not run for them: a fork that adds claims there reads them from the token here.
 
 const MAX_ENTRIES = 10_000;
 type Entry = { token: JWT; expiresAtMs: number };
-const holder = globalThis as typeof globalThis & { __anatomyDecodedSessions?: Map<string, Entry> };
+const holder = processState("auth.decodedSessions", (): { decodedSessions?: Map<string, Entry> } => ({}));
 
 function decoded(): Map<string, Entry> {
-  holder.__anatomyDecodedSessions ??= new Map();
-  return holder.__anatomyDecodedSessions;
+  holder.decodedSessions ??= new Map();
+  return holder.decodedSessions;
 }
 
 /**

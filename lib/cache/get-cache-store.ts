@@ -2,14 +2,15 @@ import "server-only";
 import { createMemoryStore, type CacheStore } from "@/lib/cache/store";
 import { createUpstashStore } from "@/lib/cache/upstash-store";
 import { getEnv } from "@/lib/env";
+import { processState } from "@/lib/runtime/process-state";
 
-// One store per process, on globalThis: route handlers, pages and instrumentation are separate module graphs and the
+// One store per process (processState): route handlers, pages and instrumentation are separate module graphs and the
 // memory adapter must be the same map for all of them.
-const holder = globalThis as typeof globalThis & { __anatomyCacheStore?: CacheStore };
+const holder = processState("cache.store", (): { cacheStore?: CacheStore } => ({}));
 
 export function getCacheStore(): CacheStore {
-  holder.__anatomyCacheStore ??= createStoreFromEnv();
-  return holder.__anatomyCacheStore;
+  holder.cacheStore ??= createStoreFromEnv();
+  return holder.cacheStore;
 }
 
 function createStoreFromEnv(): CacheStore {
@@ -22,5 +23,5 @@ function createStoreFromEnv(): CacheStore {
 
 /** Test hook: use this store (or, with undefined, the one the environment names) from now on. */
 export function setCacheStoreForTests(store: CacheStore | undefined): void {
-  holder.__anatomyCacheStore = store;
+  holder.cacheStore = store;
 }

@@ -8,6 +8,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
+import { processState } from "@/lib/runtime/process-state";
 
 export type RateLimitResult = { success: boolean; limit: number; remaining: number; retryAfterSeconds: number };
 
@@ -138,11 +139,11 @@ export function createMemoryLimiter(): Limiter {
   };
 }
 
-const holder = globalThis as typeof globalThis & { __anatomyRateLimiter?: Limiter };
+const holder = processState("cache.rateLimiter", (): { rateLimiter?: Limiter } => ({}));
 
 function getLimiter(): Limiter {
-  holder.__anatomyRateLimiter ??= createLimiterFromEnv();
-  return holder.__anatomyRateLimiter;
+  holder.rateLimiter ??= createLimiterFromEnv();
+  return holder.rateLimiter;
 }
 
 function createLimiterFromEnv(): Limiter {
@@ -156,7 +157,7 @@ function createLimiterFromEnv(): Limiter {
 
 /** Test hook: use this limiter from now on (undefined: a fresh one of the kind the environment names). */
 export function setRateLimiterForTests(limiter: Limiter | undefined): void {
-  holder.__anatomyRateLimiter = limiter;
+  holder.rateLimiter = limiter;
 }
 
 function describeWait(seconds: number): string {

@@ -16,6 +16,7 @@ import { createPoolGate, gatePool, type PoolGate } from "@/lib/db/pool-gate";
 import { recordQuery } from "@/lib/db/query-counter";
 import { getEnv } from "@/lib/env";
 import { getMetrics, sqlOperation } from "@/lib/observability/metrics";
+import { processState } from "@/lib/runtime/process-state";
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -34,9 +35,9 @@ export const queryLogger = {
 /** `client`: the postgres.js pool behind `db`, and `gate` the pool gate every use of it passes (Postgres only). */
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void>; client?: Sql; gate?: PoolGate };
 
-// Kept on globalThis: Next bundles route handlers, pages and instrumentation separately, and dev reloads modules;
+// Once per process: Next bundles route handlers, pages and instrumentation separately, and dev reloads modules;
 // there must still be exactly one PGlite instance (one writer per data directory) or one pool per process.
-const store = globalThis as typeof globalThis & { __anatomyDb?: DbHandle };
+const store = processState("db", (): { db?: DbHandle } => ({}));
 
 /**
  * `timeouts: false` for migrations: a CREATE INDEX on a large table may rightly take longer than any request should.
@@ -108,11 +109,11 @@ export function openPglite(dataDir: string | undefined, options: { loadDataDir?:
 }
 
 export function getDbHandle(): DbHandle {
-  if (!store.__anatomyDb) {
+  if (!store.db) {
     const env = getEnv();
-    store.__anatomyDb = env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(path.join(env.dataDir, "pglite"));
+    store.db = env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(path.join(env.dataDir, "pglite"));
   }
-  return store.__anatomyDb;
+  return store.db;
 }
 
 /** The primary database: postgres.js when DATABASE_URL is set, otherwise embedded PGlite under the data directory. */
@@ -122,11 +123,11 @@ export function getDb(): Db {
 
 /** Tests and scripts: make this handle the process-wide database. */
 export function setDbHandle(handle: DbHandle | undefined): void {
-  store.__anatomyDb = handle;
+  store.db = handle;
 }
 
 export async function closeDb(): Promise<void> {
-  const handle = store.__anatomyDb;
-  store.__anatomyDb = undefined;
+  const handle = store.db;
+  store.db = undefined;
   await handle?.close();
 }

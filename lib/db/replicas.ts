@@ -10,6 +10,7 @@ import { formatLsn, parseLsn } from "@/lib/db/lsn";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
+import { processState } from "@/lib/runtime/process-state";
 
 // Read replicas (DATABASE_REPLICA_URLS), with read-your-writes by WAL position.
 //
@@ -49,14 +50,14 @@ type ReplicaSet = { replicas: ReplicaState[]; readDb: Db; stop: () => Promise<vo
  */
 export type ReadScope = { requestId: string | undefined; mustSee: bigint | undefined; remember?: (lsn: string) => void } | undefined;
 
-const store = globalThis as typeof globalThis & {
-  __anatomyReplicas?: ReplicaSet | null;
-  __anatomyReadScope?: () => Promise<ReadScope>;
-  __anatomyWroteIn?: Map<string, number>;
-};
+const store = processState("db.replicas", (): {
+  replicas?: ReplicaSet | null;
+  readScope?: () => Promise<ReadScope>;
+  wroteIn?: Map<string, number>;
+} => ({}));
 
 // Requests (by x-request-id) that wrote: the rest of each reads the primary. Kept a minute at most.
-const wroteIn: Map<string, number> = (store.__anatomyWroteIn ??= new Map());
+const wroteIn: Map<string, number> = (store.wroteIn ??= new Map());
 
 function cookieValue(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
@@ -77,7 +78,7 @@ function rethrowNextSignal(error: unknown): void {
 }
 
 async function requestScope(): Promise<ReadScope> {
-  if (store.__anatomyReadScope) return store.__anatomyReadScope();
+  if (store.readScope) return store.readScope();
   let h: Headers;
   try {
     h = await headers();
@@ -91,7 +92,7 @@ async function requestScope(): Promise<ReadScope> {
 
 /** Tests: where the routing finds the current request (undefined: the real one, from next/headers). */
 export function setReadScopeForTests(scope: (() => Promise<ReadScope>) | undefined): void {
-  store.__anatomyReadScope = scope;
+  store.readScope = scope;
 }
 
 let turn = 0;
@@ -299,12 +300,12 @@ async function primaryWalPosition(): Promise<bigint | undefined> {
 }
 
 function replicaSet(): ReplicaSet | undefined {
-  if (store.__anatomyReplicas === undefined) {
+  if (store.replicas === undefined) {
     const env = getEnv();
-    store.__anatomyReplicas = env.DATABASE_URL && env.DATABASE_REPLICA_URLS.length > 0 ? openReplicaSet(env.DATABASE_REPLICA_URLS) : null;
-    if (store.__anatomyReplicas) installWriteTracking();
+    store.replicas = env.DATABASE_URL && env.DATABASE_REPLICA_URLS.length > 0 ? openReplicaSet(env.DATABASE_REPLICA_URLS) : null;
+    if (store.replicas) installWriteTracking();
   }
-  return store.__anatomyReplicas ?? undefined;
+  return store.replicas ?? undefined;
 }
 
 /**
@@ -326,8 +327,8 @@ export async function pollReplicasNow(): Promise<void> {
 }
 
 export async function closeReplicas(): Promise<void> {
-  const set = store.__anatomyReplicas;
-  store.__anatomyReplicas = undefined;
+  const set = store.replicas;
+  store.replicas = undefined;
   await set?.stop();
 }
 

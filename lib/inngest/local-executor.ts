@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Cron } from "croner";
 import type { InngestFunction } from "inngest";
 import { logger as rootLogger } from "@/lib/observability/logger";
+import { processState } from "@/lib/runtime/process-state";
 
 /**
  * Zero-setup local executor for Inngest functions.
@@ -838,4 +839,9 @@ export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {
     },
     fetch: localFetch,
   };
+}
+
+/** Where the process's executor is kept (lib/inngest/runtime.ts creates it; tests wait for it to be idle). */
+export function localExecutorSlot(): { localExecutor?: LocalExecutor } {
+  return processState("inngest.localExecutor", (): { localExecutor?: LocalExecutor } => ({}));
 }

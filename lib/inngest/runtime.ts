@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
 import { jobFunctions } from "@/lib/inngest/functions";
 import { claimCronTick } from "@/lib/jobs/cron-ticks";
-import { createLocalExecutor, type LocalExecutor } from "@/lib/inngest/local-executor";
+import { createLocalExecutor, localExecutorSlot, type LocalExecutor } from "@/lib/inngest/local-executor";
 import type { EventSender } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
 
@@ -21,11 +21,11 @@ export const inngestHandlers = serve({
   serveOrigin: env.INNGEST_SERVE_ORIGIN ? new URL(env.INNGEST_SERVE_ORIGIN).origin : env.hasAppUrl ? new URL(env.APP_URL).origin : undefined,
 });
 
-const holder = globalThis as typeof globalThis & { __anatomyLocalExecutor?: LocalExecutor };
+const holder = localExecutorSlot();
 
 /** The in-process executor (local mode), one per process. */
 export function getLocalExecutor(): LocalExecutor {
-  holder.__anatomyLocalExecutor ??= createLocalExecutor({
+  holder.localExecutor ??= createLocalExecutor({
     appId: inngest.id,
     functions: jobFunctions,
     handler: (request) => inngestHandlers.POST(request as NextRequest, undefined),
@@ -35,7 +35,7 @@ export function getLocalExecutor(): LocalExecutor {
     // Jobs get at most half the database pool: requests served beside them keep the rest.
     maxConcurrentSteps: Math.max(1, Math.floor(getEnv().DATABASE_POOL_MAX / 2)),
   });
-  const executor = holder.__anatomyLocalExecutor;
+  const executor = holder.localExecutor;
   // step.sendEvent inside functions reaches the executor through the client's fetch.
   setLocalEventFetch((input, init) => executor.fetch(input, init));
   return executor;

@@ -9,6 +9,7 @@ import type { EventData } from "@/lib/jobs/define-event";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics } from "@/lib/observability/metrics";
 import type { z } from "zod";
+import { processState } from "@/lib/runtime/process-state";
 
 // The transactional outbox. A service that causes background work writes the event here, in the transaction of its
 // change, so the change and the promise of the work commit together. After commit the event is handed to Inngest (in
@@ -54,8 +55,12 @@ function scheduleDispatch(ids: string[]): void {
 }
 
 // Dispatches started and not yet finished, so tests and shutdown can wait for them.
-const inFlight: Set<Promise<unknown>> = ((globalThis as typeof globalThis & { __anatomyDispatches?: Set<Promise<unknown>> }).__anatomyDispatches ??=
-  new Set());
+const inFlight = processState("jobs.outbox.dispatches", () => new Set<Promise<unknown>>());
+
+/** How many dispatches are under way (tests drain them). */
+export function dispatchesInFlight(): number {
+  return inFlight.size;
+}
 
 /** Resolves once every dispatch started so far has finished (the events reached Inngest or the executor, or failed). */
 export async function settleDispatches(): Promise<void> {
@@ -211,17 +216,17 @@ export async function deleteDispatchedOutboxEvents({ before }: { before: Date },
 
 // The sender (the Inngest client, or the in-process executor) is installed at start-up by the job layer
 // (lib/inngest/start.ts: instrumentation.ts, the seed, the test setup): the outbox imports nothing above it.
-const holder = globalThis as typeof globalThis & { __anatomyEventSender?: EventSender; __anatomyNoSenderWarned?: boolean };
+const holder = processState("jobs.outbox", (): { eventSender?: EventSender; noSenderWarned?: boolean } => ({}));
 
 /** Installs how events leave the outbox (undefined: none; rows then wait for a process that has one). */
 export function setEventSender(sender: EventSender | undefined): void {
-  holder.__anatomyEventSender = sender;
+  holder.eventSender = sender;
 }
 
 function getEventSender(): EventSender | undefined {
-  const sender = holder.__anatomyEventSender;
-  if (!sender && !holder.__anatomyNoSenderWarned) {
-    holder.__anatomyNoSenderWarned = true;
+  const sender = holder.eventSender;
+  if (!sender && !holder.noSenderWarned) {
+    holder.noSenderWarned = true;
     log.warn("no event sender installed in this process (lib/inngest/start.ts): events stay pending for the re-dispatcher of a server");
   }
   return sender;

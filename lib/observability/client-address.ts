@@ -3,6 +3,7 @@ import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import type { ClientAddressSource } from "@/lib/env";
+import { processState } from "@/lib/runtime/process-state";
 
 // The client address that per-address rate limits count, from the one source the operator declared (lib/env.ts):
 //
@@ -25,11 +26,8 @@ export const CLIENT_ADDRESS_HEADER = "x-anatomy-client-address";
 export const UNKNOWN_CLIENT = "unknown";
 
 type StampState = { secret: string; installed: boolean };
-// On globalThis: instrumentation.ts, proxy.ts and the app are separate bundles with separate module instances.
-const state: StampState = ((globalThis as typeof globalThis & { __anatomyClientAddress?: StampState }).__anatomyClientAddress ??= {
-  secret: randomBytes(18).toString("base64url"),
-  installed: false,
-});
+// Once per process: instrumentation.ts, proxy.ts and the app are separate bundles with separate module instances.
+const state = processState("observability.clientAddress", (): StampState => ({ secret: randomBytes(18).toString("base64url"), installed: false }));
 
 /** Writes the socket's peer on the request's headers, replacing any copy the client sent. */
 export function stampClientAddress(request: Pick<IncomingMessage, "headers">, remoteAddress: string | undefined): void {

@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/observability/logger";
+import { processState } from "@/lib/runtime/process-state";
 
 // Sentry (or anything speaking its protocol, e.g. GlitchTip) for unexpected errors, when SENTRY_DSN is set. Loaded
 // with a dynamic import only then, and kept out of the bundles (serverExternalPackages): without a DSN no Sentry code
@@ -11,7 +12,7 @@ import { logger } from "@/lib/observability/logger";
 type Capture = (error: unknown, context: ErrorContext) => void;
 export type ErrorContext = { requestId?: string; route?: string; userId?: string; orgId?: string; job?: string; runId?: string };
 
-const holder = globalThis as typeof globalThis & { __anatomyErrorTracker?: { capture: Capture; flush: (ms: number) => Promise<boolean> } };
+const holder = processState("observability.errorTracker", (): { errorTracker?: { capture: Capture; flush: (ms: number) => Promise<boolean> } } => ({}));
 
 /** Starts the error tracker if SENTRY_DSN is set (server start; tests). */
 export async function initErrorTracker(dsn = getEnv().SENTRY_DSN): Promise<boolean> {
@@ -25,7 +26,7 @@ export async function initErrorTracker(dsn = getEnv().SENTRY_DSN): Promise<boole
     // No request bodies, cookies, IPs or user emails: ids only (see ErrorContext).
     sendDefaultPii: false,
   });
-  holder.__anatomyErrorTracker = {
+  holder.errorTracker = {
     capture: (error, context) => {
       const { userId, ...tags } = context;
       Sentry.captureException(error, {
@@ -42,7 +43,7 @@ export async function initErrorTracker(dsn = getEnv().SENTRY_DSN): Promise<boole
 /** Reports an unexpected error (never an AppError: those are answers, not failures). No-op without a DSN. */
 export function captureError(error: unknown, context: ErrorContext = {}): void {
   try {
-    holder.__anatomyErrorTracker?.capture(error, context);
+    holder.errorTracker?.capture(error, context);
   } catch (trackerError) {
     logger.warn({ err: trackerError, module: "error-tracker" }, "could not report an error to the tracker");
   }
@@ -50,10 +51,10 @@ export function captureError(error: unknown, context: ErrorContext = {}): void {
 
 /** Sends what is queued (shutdown, tests). */
 export async function flushErrorTracker(ms = 2000): Promise<void> {
-  await holder.__anatomyErrorTracker?.flush(ms);
+  await holder.errorTracker?.flush(ms);
 }
 
 /** Test hook. */
 export function resetErrorTrackerForTests(): void {
-  holder.__anatomyErrorTracker = undefined;
+  holder.errorTracker = undefined;
 }

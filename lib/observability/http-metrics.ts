@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { logger } from "@/lib/observability/logger";
 import { getMetrics, statusClass } from "@/lib/observability/metrics";
+import { processState } from "@/lib/runtime/process-state";
 
 // Request metrics and the access log, from Node's own HTTP server events (its `http.server.*` diagnostics channels):
 // one observation and one log line per response, whatever answered it — a page, a server action, a route handler,
@@ -82,18 +83,17 @@ function onResponseFinish(message: unknown): void {
   record(request, response, false);
 }
 
-// The subscription lives on globalThis: Next.js may load this module in more than one module graph (and again on a
-// dev reload), and each response must be counted once. Starting again replaces the earlier subscription.
-const SUBSCRIPTION = Symbol.for("anatomy.httpMetrics.subscription");
+// One subscription per process: Next.js may load this module in more than one module graph (and again on a dev
+// reload), and each response must be counted once. Starting again replaces the earlier subscription.
 type Subscription = { onRequestStart: (message: unknown) => void; onResponseFinish: (message: unknown) => void };
-const registry = globalThis as { [SUBSCRIPTION]?: Subscription };
+const registry = processState("observability.httpMetrics", (): { subscription?: Subscription } => ({}));
 
 function unsubscribeCurrent(): void {
-  const current = registry[SUBSCRIPTION];
+  const current = registry.subscription;
   if (!current) return;
   unsubscribe(REQUEST_START, current.onRequestStart);
   unsubscribe(RESPONSE_FINISH, current.onResponseFinish);
-  delete registry[SUBSCRIPTION];
+  delete registry.subscription;
 }
 
 /** Starts measuring every HTTP request this process serves (instrumentation.ts, once per server); returns the stop. */
@@ -103,8 +103,8 @@ export function startHttpMetrics(log?: Logger): () => void {
   const subscription: Subscription = { onRequestStart, onResponseFinish };
   subscribe(REQUEST_START, subscription.onRequestStart);
   subscribe(RESPONSE_FINISH, subscription.onResponseFinish);
-  registry[SUBSCRIPTION] = subscription;
+  registry.subscription = subscription;
   return () => {
-    if (registry[SUBSCRIPTION] === subscription) unsubscribeCurrent();
+    if (registry.subscription === subscription) unsubscribeCurrent();
   };
 }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { processState } from "@/lib/runtime/process-state";
 
-// One registry per process, on globalThis: Next loads instrumentation.ts, route handlers and pages as separate
+// One registry per process (processState): Next loads instrumentation.ts, route handlers and pages as separate
 // module graphs, and they must all write to (and /api/metrics read from) the same metrics.
 // Names and labels follow Prometheus conventions; label values are bounded (route patterns, never raw paths or ids).
 
@@ -119,11 +120,11 @@ function create() {
 }
 
 type Metrics = ReturnType<typeof create>;
-const store = globalThis as typeof globalThis & { __anatomyMetrics?: Metrics };
+const store = processState("observability.metrics", (): { metrics?: Metrics } => ({}));
 
 export function getMetrics(): Metrics {
-  store.__anatomyMetrics ??= create();
-  return store.__anatomyMetrics;
+  store.metrics ??= create();
+  return store.metrics;
 }
 
 export function statusClass(status: number | undefined): string {

@@ -8,21 +8,22 @@ import { replicaStatus } from "@/lib/db/replicas";
 import { getEnv } from "@/lib/env";
 import { getOutboxBacklog } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
+import { processState } from "@/lib/runtime/process-state";
 
 const log = logger.child({ module: "readiness" });
 
 type CheckResult = { status: "ok" | "fail"; latencyMs: number; error?: string; critical?: false };
 export type Readiness = { ready: boolean; shuttingDown: boolean; checks: Record<string, CheckResult> };
 
-// On globalThis: the SIGTERM handler (instrumentation.ts) and /api/ready live in different module graphs.
-const state = globalThis as typeof globalThis & { __anatomyShuttingDown?: boolean };
+// Once per process: the SIGTERM handler (instrumentation.ts) and /api/ready live in different module graphs.
+const state = processState("observability.readiness", (): { shuttingDown?: boolean } => ({}));
 
 export function markShuttingDown(): void {
-  state.__anatomyShuttingDown = true;
+  state.shuttingDown = true;
 }
 
 export function isShuttingDown(): boolean {
-  return state.__anatomyShuttingDown === true;
+  return state.shuttingDown === true;
 }
 
 async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<CheckResult> {

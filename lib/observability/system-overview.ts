@@ -7,9 +7,10 @@ import { countFailedRunsSince } from "@/lib/jobs/job-runs";
 import { getOutboxBacklog } from "@/lib/jobs/outbox";
 import { getMetrics } from "@/lib/observability/metrics";
 import { checkReadiness, type Readiness } from "@/lib/observability/readiness";
+import { processState } from "@/lib/runtime/process-state";
 
 // What an operator looks at first, computed from this instance's own metrics. The last hour comes from snapshots
-// of the cumulative counters taken every SAMPLE_MS (kept on globalThis, like the registry). Across several
+// of the cumulative counters taken every SAMPLE_MS (kept once per process, like the registry). Across several
 // instances this is one instance's view; the fleet view is the Grafana dashboard in ops/.
 
 const SAMPLE_MS = 30_000;
@@ -18,7 +19,7 @@ const WINDOW_MS = 60 * 60 * 1000;
 type Totals = { requests: number; serverErrors: number; dbQueries: number };
 type Snapshot = Totals & { at: number };
 
-const store = globalThis as typeof globalThis & { __anatomySnapshots?: Snapshot[]; __anatomySampler?: NodeJS.Timeout };
+const store = processState("observability.systemOverview", (): { snapshots?: Snapshot[]; sampler?: NodeJS.Timeout } => ({}));
 
 function sum(values: MetricValue<string>[], predicate: (v: MetricValue<string>) => boolean): number {
   return values.filter(predicate).reduce((total, v) => total + v.value, 0);
@@ -36,17 +37,17 @@ async function readTotals(): Promise<Totals> {
 }
 
 async function takeSnapshot(): Promise<void> {
-  const snapshots = (store.__anatomySnapshots ??= []);
+  const snapshots = (store.snapshots ??= []);
   snapshots.push({ at: Date.now(), ...(await readTotals()) });
   while (snapshots.length > 0 && snapshots[0]!.at < Date.now() - WINDOW_MS - SAMPLE_MS) snapshots.shift();
 }
 
 /** Starts the once-per-process sampler (instrumentation.ts). */
 export function startSystemSampler(): void {
-  if (store.__anatomySampler) return;
+  if (store.sampler) return;
   void takeSnapshot();
-  store.__anatomySampler = setInterval(() => void takeSnapshot(), SAMPLE_MS);
-  store.__anatomySampler.unref();
+  store.sampler = setInterval(() => void takeSnapshot(), SAMPLE_MS);
+  store.sampler.unref();
 }
 
 function leOf(labels: object): number {
@@ -159,7 +160,7 @@ async function cacheStats(): Promise<CacheStats[]> {
 
 export async function getSystemOverview(): Promise<SystemOverview> {
   // "Now" is read live but not stored: the stored snapshots stay one per SAMPLE_MS, so the chart's bars are even.
-  const snapshots = store.__anatomySnapshots ?? [];
+  const snapshots = store.snapshots ?? [];
   const now: Snapshot = { at: Date.now(), ...(await readTotals()) };
   const since = snapshots.find((s) => s.at >= now.at - WINDOW_MS) ?? now;
   const minutes = Math.max((now.at - since.at) / 60_000, 1 / 60);

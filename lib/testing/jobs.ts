@@ -1,5 +1,5 @@
-import type { LocalExecutor } from "@/lib/inngest/local-executor";
-import { setEventSender, settleDispatches, type EventSender } from "@/lib/jobs/outbox";
+import { localExecutorSlot } from "@/lib/inngest/local-executor";
+import { dispatchesInFlight, setEventSender, settleDispatches, type EventSender } from "@/lib/jobs/outbox";
 
 let appSender: EventSender | undefined;
 
@@ -25,9 +25,7 @@ export function setEventSenderForTests(sender: EventSender | undefined): void {
 export async function drainJobs(): Promise<void> {
   for (let round = 0; round < 20; round++) {
     await settleDispatches();
-    const executor = (globalThis as typeof globalThis & { __anatomyLocalExecutor?: LocalExecutor }).__anatomyLocalExecutor;
-    await executor?.idle();
-    const pending = (globalThis as typeof globalThis & { __anatomyDispatches?: Set<unknown> }).__anatomyDispatches;
-    if (!pending || pending.size === 0) return;
+    await localExecutorSlot().localExecutor?.idle();
+    if (dispatchesInFlight() === 0) return;
   }
 }
