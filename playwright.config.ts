@@ -45,7 +45,8 @@ export default defineConfig({
   webServer: remote ? [] : [{
     // The server's log (warnings and errors: LOG_LEVEL below) goes to .e2e-server.log, which .ci/run prints the end of
     // when a run fails: a failure's request id can be looked up there.
-    command: `rm -rf ${dataDir} && npm run db:migrate && npm run build && npx next start --port ${port} > .e2e-server.log`,
+    // E2E_REUSE_BUILD=1: start the build already in .next (.ci/run's second pass: the build reads no configuration).
+    command: `rm -rf ${dataDir} && npm run db:migrate && ${process.env.E2E_REUSE_BUILD === "1" ? "" : "npm run build && "}npx next start --port ${port} > .e2e-server.log`,
     url: `${baseURL}/sign-in`,
     timeout: 420_000,
     reuseExistingServer: false,

@@ -8,6 +8,9 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    // Worker threads rather than child processes: the whole suite took 4m21s instead of 5m49s on 2 cores (the same 843
+    // tests; each test file still gets fresh modules and a PGlite of its own).
+    pool: "threads",
     include: ["{lib,app,db,components,scripts}/**/*.test.{ts,tsx}", "proxy.test.ts"],
     globalSetup: ["./lib/testing/global-setup.ts"],
     setupFiles: ["./lib/testing/setup.ts"],

@@ -7,6 +7,10 @@ import { type Browser } from "@playwright/test";
 import { expect, test, uniqueEmail } from "./fixtures";
 import { freePort } from "./ports";
 
+// Its servers are embedded ones of its own whatever the suite runs against, so the run is the same in every pass:
+// .ci/run's second pass (the real services) sets E2E_EMBEDDED_SPECS_RAN=1 after the zero-setup pass ran it.
+test.skip(process.env.E2E_EMBEDDED_SPECS_RAN === "1", "starts embedded servers of its own: already run in the zero-setup pass");
+
 // Rate limits count the client address, and a client that writes a fresh x-forwarded-for on every request must not
 // get a fresh allowance. Two more instances of the built app (the suite's web server built it) run here with the real
 // limits (no RATE_LIMIT_MULTIPLIER): one reached directly, as under a bare `npm start` (TRUSTED_PROXY_HOPS=0), and one

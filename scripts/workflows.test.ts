@@ -116,7 +116,8 @@ describe("the GitHub workflows", () => {
     expect(image).toMatch(/localhost:8080\/sign-up/);
     expect(image).toMatch(/localhost:8080\/api\/ready/);
     // The previous release on this commit's schema (scripts/previous-release.ts).
-    expect(jobs.get("test")!.steps.map((s) => s.run).join("\n")).toMatch(/npm run test:previous-release/);
+    expect(jobs.get("test")!.steps.map((s) => s.run).join("\n")).toMatch(/scripts\/ci\/steps\.sh list real-services/);
+    expect(readFileSync("scripts/ci/steps.sh", "utf8")).toMatch(/REAL_SERVICES_STEPS=\([^)]*\bprevious-release\b/);
     const terraform = jobs.get("terraform")!.steps.map((s) => s.run).join("\n");
     expect(terraform).toMatch(/terraform fmt -check/);
     expect(terraform).toMatch(/terraform -chdir=infra validate/);
@@ -131,5 +132,17 @@ describe("the GitHub workflows", () => {
     const used = new Set(files.flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/\bsecrets\.([A-Z0-9_]+)/g)].map((m) => m[1]!)));
     expect(used.size).toBeGreaterThan(0);
     for (const name of used) expect(doc, `docs/deploy.md names the secret ${name}`).toMatch(new RegExp(`\\|\\s*\`${name}\`\\s*\\|`));
+  });
+
+  it("ci.yml and .ci/run run the same test steps: both call scripts/ci/steps.sh for each group, and no test command of their own", async () => {
+    const { jobs } = await load("ci.yml");
+    const workflow = [...jobs.values()].flatMap((job) => job.steps.map((step) => step.run)).join("\n");
+    const local = readFileSync(".ci/run", "utf8");
+    const testCommand = /\bnpm (test|run (test|bench)[\w:-]*)\b/;
+    for (const [name, text] of [["ci.yml", workflow], [".ci/run", local]] as const) {
+      for (const group of ["zero-setup", "real-services"]) expect(text, `${name} runs the ${group} steps`).toContain(`scripts/ci/steps.sh list ${group}`);
+      const own = text.split("\n").filter((line) => !line.trim().startsWith("#") && testCommand.test(line));
+      expect(own, `${name} runs tests only through scripts/ci/steps.sh`).toEqual([]);
+    }
   });
 });

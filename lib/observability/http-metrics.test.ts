@@ -14,6 +14,9 @@ function routedAs(req: IncomingMessage, pattern: string) {
   (req as unknown as Record<symbol, unknown>)[Symbol.for("NextInternalRequestMeta")] = { match: { definition: { pathname: pattern } } };
 }
 
+// Called when the server has the export request: the client gives up only then (a fixed delay raced a busy machine).
+let exportReceived: (() => void) | undefined;
+
 function handle(req: IncomingMessage, res: ServerResponse) {
   res.setHeader("x-request-id", req.headers["x-request-id"] ?? "generated-request-id");
   const path = req.url!.split("?")[0]!;
@@ -26,6 +29,7 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     res.end("down");
   } else if (path === "/acme/export") {
     routedAs(req, "/[org]/export");
+    exportReceived?.();
     setTimeout(() => res.end("late"), 400); // the client gives up before this
   } else if (path === "/_next/static/chunks/app.js" || path === "/robots.txt") {
     res.statusCode = path === "/robots.txt" ? 304 : 200; // a public file the browser already has
@@ -124,8 +128,9 @@ describe("request metrics and access log from Node's HTTP server", () => {
     const labels = { route: "/[org]/export", status_class: "aborted" };
     const before = await count(labels);
     const controller = new AbortController();
+    const received = new Promise<void>((resolve) => (exportReceived = resolve));
     const request = fetch(`${base}/acme/export`, { headers: { "x-request-id": "req-aborted-1" }, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    void received.then(() => setTimeout(() => controller.abort(), 20));
     await expect(request).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 500)); // past the handler's own end()
     expect(await count(labels)).toBe(before + 1);
