@@ -88,7 +88,7 @@ export async function startFakeInngest(): Promise<FakeInngest> {
 
 /**
  * One run of a function through the SDK's serve handler, as Inngest's executor drives it (the protocol is described
- * in lib/inngest/local-executor.ts): discover, store each step's result, call again until the function returns. Only the
+ * in lib/inngest/local-executor/): discover, store each step's result, call again until the function returns. Only the
  * ops a simple cron function produces (StepRun, StepPlanned) are handled; anything else is an error.
  */
 async function invokeFunction(serveUrl: string, fnId: string, signingKey: string): Promise<unknown> {

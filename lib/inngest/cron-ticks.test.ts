@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jobCronTicks } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { claimCronTick, deleteCronTicksBefore } from "@/lib/jobs/cron-ticks";
-import { createLocalExecutor, type LocalExecutor } from "@/lib/inngest/local-executor";
+import { createLocalExecutor, type LocalExecutor } from "@/lib/inngest/local-executor/executor";
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const executors: LocalExecutor[] = [];

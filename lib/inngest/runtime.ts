@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { getJobMode, inngest, setLocalEventFetch } from "@/lib/jobs/client";
 import { jobFunctions } from "@/lib/inngest/functions";
 import { claimCronTick } from "@/lib/jobs/cron-ticks";
-import { createLocalExecutor, localExecutorSlot, type LocalExecutor } from "@/lib/inngest/local-executor";
+import { createLocalExecutor, localExecutorSlot, type LocalExecutor } from "@/lib/inngest/local-executor/executor";
 import type { EventSender } from "@/lib/jobs/outbox";
 import { logger } from "@/lib/observability/logger";
 

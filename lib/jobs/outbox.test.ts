@@ -10,7 +10,7 @@ import { withTx } from "@/lib/db/transaction";
 import { inngest } from "@/lib/jobs/client";
 import { invitationCreated } from "@/lib/orgs/events";
 import { recordJobFailure } from "@/lib/inngest/functions/record-job-failure";
-import { createLocalExecutor } from "@/lib/inngest/local-executor";
+import { createLocalExecutor } from "@/lib/inngest/local-executor/executor";
 import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents } from "@/lib/jobs/outbox";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";

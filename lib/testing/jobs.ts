@@ -1,4 +1,4 @@
-import { localExecutorSlot } from "@/lib/inngest/local-executor";
+import { localExecutorSlot } from "@/lib/inngest/local-executor/executor";
 import { dispatchesInFlight, setEventSender, settleDispatches, type EventSender } from "@/lib/jobs/outbox";
 
 let appSender: EventSender | undefined;

@@ -2,7 +2,7 @@ import { Inngest, NonRetriableError, RetryAfterError, type FailureEventArgs, typ
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLocalExecutor, type LocalExecutor } from "./local-executor";
+import { createLocalExecutor, type LocalExecutor } from "./executor";
 
 // End-to-end through the SDK's real serve() handler: every run below is executed by inngest's own engine, the
 // executor only plays the server's part of the protocol.
