@@ -3,9 +3,25 @@ import { describe, expect, it } from "vitest";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { createProjectInput } from "@/lib/projects/schemas";
 import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
-import { formToObject, runActionAs, toActionError } from "@/lib/server-action";
+import { formToObject, runActionAs, runPublicAction, toActionError } from "@/lib/server-action";
 
 describe("server action plumbing", () => {
+  it("runs a public action: the data on success, an AppError's message, a known error recovered, the rest with a ref; secrets not echoed", async () => {
+    const form = new FormData();
+    form.set("email", "ada@example.test");
+    form.set("password", "hunter2-hunter2");
+    expect(await runPublicAction("x", form, async (input) => input.email, { message: "Sent." })).toEqual({ ok: true, data: "ada@example.test", message: "Sent." });
+    const refused = await runPublicAction("x", form, async () => {
+      throw new AppError("rate_limited", "Too many tries.");
+    });
+    expect(refused).toMatchObject({ ok: false, error: "Too many tries.", values: { email: "ada@example.test" } });
+    expect(refused && !refused.ok && refused.values).not.toHaveProperty("password");
+    const recover = (error: unknown) => (error instanceof RangeError ? "Known trouble." : undefined);
+    expect(await runPublicAction("x", form, async () => Promise.reject(new RangeError("internal detail")), { recover })).toMatchObject({ ok: false, error: "Known trouble." });
+    const unknown = await runPublicAction("x", form, async () => Promise.reject(new Error("internal detail")), { recover });
+    expect(unknown && !unknown.ok && unknown.error).toMatch(/^Something went wrong \(ref .+\)\.$/);
+  });
+
   it("reads form fields and drops React's internal action fields", () => {
     const form = new FormData();
     form.set("name", "Launch");

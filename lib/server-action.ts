@@ -10,7 +10,7 @@ import { uuidSchema } from "@/lib/orgs/schemas";
 import { captureError } from "@/lib/observability/error-tracker";
 import { getRequestLogger } from "@/lib/observability/request-context";
 
-export type ActionState<T = undefined> =
+export type ActionState<T = void> =
   | { ok: true; data: T; message?: string }
   | { ok: false; error: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> }
   | null;
@@ -89,6 +89,27 @@ export async function toActionError(error: unknown, name: string, userId?: strin
   log.error({ err: error, action: name }, "server action failed");
   captureError(error, { requestId, route: `action:${name}`, userId });
   return { ok: false, error: `Something went wrong (ref ${requestId}).` };
+}
+
+/**
+ * The body of every public server action (sign-in, sign-up, reset and verification links): the service validates the
+ * input; its AppErrors become the form's message, anything else is logged with a ref. `recover` turns errors the action
+ * knows (Auth.js's, for one) into a message of its own. A redirect() inside `fn` goes through.
+ */
+export async function runPublicAction<T>(
+  name: string,
+  form: FormData | undefined | null,
+  fn: (input: Record<string, unknown>) => Promise<T>,
+  { message, recover }: { message?: string; recover?: (error: unknown) => string | undefined } = {},
+): Promise<ActionState<T>> {
+  try {
+    const data = await fn(formToObject(form));
+    return { ok: true, data, message };
+  } catch (error) {
+    unstable_rethrow(error);
+    const recovered = recover?.(error);
+    return withSubmittedValues(form, recovered ? { ok: false, error: recovered } : await toActionError(error, name));
+  }
 }
 
 /**

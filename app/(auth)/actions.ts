@@ -6,36 +6,35 @@ import { registerUser, resetPassword, verifyEmail } from "@/lib/auth/account";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { requireUser } from "@/lib/auth/current-user";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
-import { signInInput, tokenSchema } from "@/lib/auth/schemas";
+import { signInInput } from "@/lib/auth/schemas";
 import { submitPasswordReset } from "@/lib/auth/submit-password-reset";
-import { invalidInput, AppError, parseOrThrow } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/orgs/invitations";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { getClientIp } from "@/lib/observability/request-context";
-import { formToObject, toActionError, withSubmittedValues, type ActionState } from "@/lib/server-action";
+import { formToObject, runPublicAction, type ActionState } from "@/lib/server-action";
 import { z } from "zod";
 
 // A crafted callbackUrl must not turn sign-in into an open redirect.
 const safeCallbackUrl = safeRedirectPath;
 
 export async function signInAction(_: ActionState, form: FormData): Promise<ActionState> {
-  const input = formToObject(form);
-  try {
-    const parsed = signInInput.safeParse(input);
-    if (!parsed.success) throw invalidInput(parsed.error);
-    await signIn("credentials", {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: safeCallbackUrl(input.callbackUrl, "/app"),
-    });
-    return { ok: true, data: undefined };
-  } catch (error) {
-    if (error instanceof CredentialsSignin && error.code === "rate_limited") {
-      return withSubmittedValues(form, { ok: false, error: "Too many sign-in attempts. Wait a few minutes, then try again." });
-    }
-    if (error instanceof AuthError) return withSubmittedValues(form, { ok: false, error: "Incorrect email or password." });
-    return withSubmittedValues(form, await toActionError(error, "signIn"));
-  }
+  return runPublicAction(
+    "signIn",
+    form,
+    async (input) => {
+      const { email, password } = parseOrThrow(signInInput, input);
+      // Auth.js redirects on success (a redirect() that runPublicAction lets through).
+      await signIn("credentials", { email, password, redirectTo: safeCallbackUrl(input.callbackUrl, "/app") });
+    },
+    {
+      recover: (error) => {
+        if (error instanceof CredentialsSignin && error.code === "rate_limited") return "Too many sign-in attempts. Wait a few minutes, then try again.";
+        if (error instanceof AuthError) return "Incorrect email or password.";
+        return undefined;
+      },
+    },
+  );
 }
 
 export async function signInWithProviderAction(form: FormData): Promise<void> {
@@ -47,66 +46,48 @@ export async function signInWithProviderAction(form: FormData): Promise<void> {
 }
 
 export async function signUpAction(_: ActionState, form: FormData): Promise<ActionState> {
-  const input = formToObject(form);
-  try {
+  return runPublicAction("signUp", form, async (input) => {
     await enforceRateLimit("sign-up", await getClientIp());
     const { orgSlug } = await registerUser({ input });
-    await signIn("credentials", {
-      email: input.email,
-      password: input.password,
-      redirectTo: safeCallbackUrl(input.callbackUrl, `/${orgSlug}`),
-    });
-    return { ok: true, data: undefined };
-  } catch (error) {
-    return withSubmittedValues(form, await toActionError(error, "signUp"));
-  }
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo: safeCallbackUrl(input.callbackUrl, `/${orgSlug}`) });
+  });
 }
 
 export async function requestPasswordResetAction(_: ActionState, form: FormData): Promise<ActionState> {
-  try {
-    const input = formToObject(form);
-    const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
-    await enforceRateLimit("password-reset-ip", await getClientIp());
-    if (email) await enforceRateLimit("password-reset-email", email);
-    await submitPasswordReset({ input });
-    return { ok: true, data: undefined, message: "If an account exists for that address, we sent it a link to reset the password." };
-  } catch (error) {
-    return withSubmittedValues(form, await toActionError(error, "requestPasswordReset"));
-  }
+  return runPublicAction(
+    "requestPasswordReset",
+    form,
+    async (input) => {
+      const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
+      await enforceRateLimit("password-reset-ip", await getClientIp());
+      if (email) await enforceRateLimit("password-reset-email", email);
+      await submitPasswordReset({ input });
+    },
+    { message: "If an account exists for that address, we sent it a link to reset the password." },
+  );
 }
 
 export async function resetPasswordAction(_: ActionState, form: FormData): Promise<ActionState> {
-  try {
-    await resetPassword({ input: formToObject(form) });
-  } catch (error) {
-    return withSubmittedValues(form, await toActionError(error, "resetPassword"));
-  }
-  redirect("/sign-in?reset=1");
+  return runPublicAction("resetPassword", form, async (input) => {
+    await resetPassword({ input });
+    redirect("/sign-in?reset=1");
+  });
 }
 
 export async function verifyEmailAction(_: ActionState, form: FormData): Promise<ActionState> {
-  try {
-    const token = parseOrThrow(z.object({ token: tokenSchema }), formToObject(form)).token;
-    await verifyEmail({ token });
-  } catch (error) {
-    if (error instanceof AppError && error.code === "invalid_input") {
-      return { ok: false, error: "This link is incomplete. Open the link from your email again." };
-    }
-    return withSubmittedValues(form, await toActionError(error, "verifyEmail"));
-  }
-  redirect("/app?verified=1");
+  return runPublicAction("verifyEmail", form, async (input) => {
+    await verifyEmail({ token: input.token });
+    redirect("/app?verified=1");
+  });
 }
 
 export async function acceptInvitationAction(_: ActionState, form: FormData): Promise<ActionState> {
-  let orgSlug: string;
-  try {
+  return runPublicAction("acceptInvitation", form, async (input) => {
+    // Anyone may post here; joining takes a session ("Please sign in again." without one).
     const user = await requireUser();
-    const token = parseOrThrow(z.object({ token: tokenSchema }), formToObject(form)).token;
-    ({ orgSlug } = await acceptInvitation({ actor: { userId: user.id }, token }));
-  } catch (error) {
-    return withSubmittedValues(form, await toActionError(error, "acceptInvitation"));
-  }
-  redirect(`/${orgSlug}`);
+    const { orgSlug } = await acceptInvitation({ actor: { userId: user.id }, token: input.token });
+    redirect(`/${orgSlug}`);
+  });
 }
 
 export async function signOutAction(): Promise<void> {

@@ -108,6 +108,17 @@ describe("verifyEmail", () => {
     await expect(verifyEmail({ token: "x".repeat(43) })).rejects.toMatchObject({ code: "gone" });
   });
 
+  it("a malformed token (cut short, not a string, missing) is refused with a message, and nothing is verified", async () => {
+    const { userId, verificationToken } = await register();
+    for (const token of [verificationToken.slice(0, 10), 42, undefined, `${verificationToken}<script>`]) {
+      await expect(verifyEmail({ token })).rejects.toMatchObject({
+        code: "invalid_input",
+        message: "This link is incomplete. Open the link from your email again.",
+      });
+    }
+    expect((await getUserById(userId))!.emailVerified).toBeNull();
+  });
+
   it("a re-sent link replaces the old one", async () => {
     const { userId, verificationToken, email } = await register();
     await expect(resendVerificationEmail({ userId })).resolves.toEqual({ alreadyVerified: false });

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { memberships, users, userTokens } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { emailSchema, nameSchema, passwordSchema, signUpInput } from "@/lib/auth/schemas";
-import { generateToken, hashToken } from "@/lib/auth/tokens";
+import { generateToken, hashToken, parseLinkToken } from "@/lib/auth/tokens";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { afterCommit, withTx } from "@/lib/db/transaction";
 import { passwordResetRequested, verificationEmailRequested } from "@/lib/auth/events";
@@ -96,9 +96,11 @@ export async function resendVerificationEmail({ userId, now = new Date() }: { us
   return { alreadyVerified: false };
 }
 
-export async function verifyEmail({ token, now = new Date() }: { token: string; now?: Date }, db: Db = getDb()) {
+/** Verifies the address of the user a verification link names; `token` as submitted (validated here). */
+export async function verifyEmail({ token, now = new Date() }: { token: unknown; now?: Date }, db: Db = getDb()) {
+  const linkToken = parseLinkToken(token);
   return withTx(async (tx) => {
-    const userId = await consumeToken(tx, token, "verify_email", now);
+    const userId = await consumeToken(tx, linkToken, "verify_email", now);
     await tx.update(users).set({ emailVerified: now, updatedAt: now }).where(eq(users.id, userId));
     await invalidateSessionUser(tx, userId);
     return { userId };

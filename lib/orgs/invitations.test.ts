@@ -175,6 +175,20 @@ describe("acceptInvitation", () => {
     expect(event).toMatchObject({ actorId: invitee.id, subjectId: invitee.id, data: { role: "admin", invitationId: invitation.id } });
   });
 
+  it("refuses a malformed token with a message and leaves the invitation open", async () => {
+    const { org, owner } = await createOrgWithRoles();
+    const invitation = await createInvitationFor(org.id, owner.id, uniqueEmail("malformed"), "member");
+    const invitee = await createUser({ email: invitation.email });
+    for (const token of [invitation.token.slice(0, 12), null, { token: invitation.token }]) {
+      await expect(acceptInvitation({ actor: { userId: invitee.id }, token })).rejects.toMatchObject({
+        code: "invalid_input",
+        message: "This link is incomplete. Open the link from your email again.",
+      });
+    }
+    expect(await getMembershipRole(org.id, invitee.id)).toBeUndefined();
+    expect((await getInvitationByToken(invitation.token))?.status).toBe("open");
+  });
+
   it("is single use: a second accept is gone, for the same user or anyone else", async () => {
     const { org, owner } = await createOrgWithRoles();
     const invitation = await createInvitationFor(org.id, owner.id, uniqueEmail("once"), "member");

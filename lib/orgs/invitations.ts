@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
-import { generateToken, hashToken } from "@/lib/auth/tokens";
+import { generateToken, hashToken, parseLinkToken } from "@/lib/auth/tokens";
 import { getDb, type Db } from "@/lib/db/client";
 import { enforceRateLimit } from "@/lib/cache/rate-limit";
 import { enforceMailLimits } from "@/lib/email/mail-limits";
@@ -176,16 +176,17 @@ export async function getInvitationByToken(token: string, now = new Date(), db: 
   return { ...invitation, status };
 }
 
-/** Accepts an invitation for the signed-in user, whose email must be the invited one. Single use. */
+/** Accepts an invitation for the signed-in user, whose email must be the invited one. Single use. `token` as submitted. */
 export async function acceptInvitation(
-  { actor, token, now = new Date() }: { actor: Actor; token: string; now?: Date },
+  { actor, token, now = new Date() }: { actor: Actor; token: unknown; now?: Date },
   db: Db = getDb(),
 ): Promise<{ orgSlug: string; role: Role }> {
+  const linkToken = parseLinkToken(token);
   return withTx(async (tx) => {
     const [invitation] = await tx
       .select()
       .from(invitations)
-      .where(eq(invitations.tokenHash, hashToken(token)))
+      .where(eq(invitations.tokenHash, hashToken(linkToken)))
       .for("update");
     if (!invitation) throw new AppError("not_found", "This invitation link is not valid.");
     if (invitation.acceptedAt) throw new AppError("gone", "This invitation has already been used.");
