@@ -4,33 +4,15 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import type { Db } from "@/lib/db/client";
 import { afterCommit } from "@/lib/db/transaction";
 import { ensureActivityPartitions } from "@/lib/db/activity-partitions";
+import type { ActivityType } from "@/lib/activity/activity-types";
 import { orgDataTag, orgMembersTag, orgProjectsTag } from "@/lib/activity/org-cache-tags";
-
-export type ActivityType =
-  | "org.created"
-  | "org.updated"
-  | "org.deleted"
-  | "org.restored"
-  | "member.joined"
-  | "member.role_changed"
-  | "member.removed"
-  | "invitation.created"
-  | "invitation.revoked"
-  | "project.created"
-  | "project.renamed"
-  | "project.archived"
-  | "project.unarchived"
-  | "task.created"
-  | "task.updated"
-  | "task.deleted"
-  | "tasks.imported"
-  | "report.requested";
 
 export type ActivityInput = {
   orgId: string;
   actorId: string | null;
   type: ActivityType;
-  subjectType: "organization" | "member" | "invitation" | "project" | "task" | "import" | "report";
+  /** What the event is about ("task", "member", …), with `subjectId`. */
+  subjectType: string;
   subjectId?: string | null;
   data?: Record<string, unknown>;
 };

@@ -1,0 +1,33 @@
+import { field, type ActivityText } from "@/lib/activity/activity-types";
+
+// The activity lib/projects records (recordActivity), and how each reads on the dashboard.
+
+declare module "@/lib/activity/activity-types" {
+  interface ActivityTypes {
+    "project.created": true;
+    "project.renamed": true;
+    "project.archived": true;
+    "project.unarchived": true;
+    "task.created": true;
+    "task.updated": true;
+    "task.deleted": true;
+    "tasks.imported": true;
+    "report.requested": true;
+  }
+}
+
+export const projectActivityTexts = {
+  "project.created": (d) => `created the project ${field.text(d.name)}`,
+  "project.renamed": (d) => `renamed the project ${field.text(d.from)} to ${field.text(d.to)}`,
+  "project.archived": (d) => `archived the project ${field.text(d.name)}`,
+  "project.unarchived": (d) => `restored the project ${field.text(d.name)}`,
+  "task.created": (d) => `created the task “${field.text(d.title)}”`,
+  "task.updated": (d) => `updated the task “${field.text(d.title)}”`,
+  "task.deleted": (d) => `deleted the task “${field.text(d.title)}”`,
+  "tasks.imported": (d) => {
+    const skipped = Number(d.errors ?? 0);
+    const skippedText = skipped ? ` (${field.count(skipped)} ${skipped === 1 ? "row" : "rows"} skipped)` : "";
+    return `imported ${field.count(d.created)} new and ${field.count(d.updated)} updated tasks from ${field.text(d.fileName)}${skippedText}`;
+  },
+  "report.requested": (d) => (d.kind === "activity" ? "requested an activity report" : "requested a tasks report"),
+} satisfies Record<string, ActivityText>;
