@@ -7,6 +7,7 @@ import { redactActivityItems } from "@/lib/activity/redact-activity";
 import { defineCache } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
+import { activityPermissions } from "@/lib/activity/permissions";
 
 export const SUMMARY_DAYS = 30;
 const RECENT_LIMIT = 15;
@@ -29,7 +30,7 @@ const summaries = defineCache<ActivitySummary>({
  * redacted for the reader's role after the cache (one cached copy serves every role).
  */
 export async function getActivitySummary({ actor, orgId, now = new Date() }: { actor: Actor; orgId: string; now?: Date }): Promise<ActivitySummary> {
-  const role = await requirePermissionToRead(actor, orgId, "activity:read");
+  const role = await requirePermissionToRead(actor, orgId, activityPermissions["activity:read"]);
   const today = now.toISOString().slice(0, 10);
   const summary = await summaries.getOrSet(`${orgId}:${today}`, () => loadActivitySummary(orgId, today));
   return { ...summary, recent: redactActivityItems(summary.recent, role) };

@@ -4,6 +4,7 @@ import { activityEvents, users } from "@/db/schema";
 import { redactActivityItems } from "@/lib/activity/redact-activity";
 import { getDb, type Db } from "@/lib/db/client";
 import { requirePermissionToRead, type Actor } from "@/lib/orgs/require-permission";
+import { activityPermissions } from "@/lib/activity/permissions";
 
 export type ActivityItem = {
   id: string;
@@ -21,7 +22,7 @@ export async function listRecentActivity(
   { actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ActivityItem[]> {
-  const role = await requirePermissionToRead(actor, orgId, "activity:read");
+  const role = await requirePermissionToRead(actor, orgId, activityPermissions["activity:read"]);
   return redactActivityItems(await selectRecentActivity(db, orgId, limit), role);
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { can, type Role } from "@/lib/orgs/permissions";
+import { can, type Role, orgPermissions } from "@/lib/orgs/permissions";
 
 // Invitations are for managers (the "invitation:list" permission): the addresses they went to are personal data of
 // people who are not members (yet, or ever). The activity feed is read by every member, so the events keep their
@@ -11,7 +11,7 @@ const managerOnlyFields: Readonly<Record<string, readonly string[]>> = {
 };
 
 export function canSeeInvitationDetails(role: Role | null): boolean {
-  return role !== null && can(role, "invitation:list");
+  return role !== null && can(role, orgPermissions["invitation:list"]);
 }
 
 /** The event's data as `role` may see it (null: a reader with no role, e.g. a report any member can download). */

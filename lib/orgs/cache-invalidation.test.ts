@@ -18,6 +18,7 @@ import { listMembers } from "@/lib/orgs/members";
 import { createProject, getOrgStats, getProjectOrThrow, renameProject, setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
 import { addMember, createOrgWithRoles, createProjectFor, createUser, createUserWithPassword, setUserPassword, unique, uniqueEmail } from "@/lib/testing/factories";
+import { orgPermissions } from "@/lib/orgs/permissions";
 
 // The hot path (session user, memberships) and the dashboard aggregates are served from the cache. Each test warms an
 // entry, proves the warm read costs no query, makes a change through the service a user would, and checks that the very
@@ -83,14 +84,14 @@ describe("membership cache", () => {
   it("a role change takes effect on the member's next request, for pages and for permission checks", async () => {
     const { org, owner, member } = await createOrgWithRoles();
     expect((await warm(() => findOrgForMember(member.id, org.slug)))?.role).toBe("member");
-    await expect(requirePermission({ userId: member.id }, org.id, "invitation:create")).rejects.toMatchObject({ code: "forbidden" });
+    await expect(requirePermission({ userId: member.id }, org.id, orgPermissions["invitation:create"])).rejects.toMatchObject({ code: "forbidden" });
 
     await changeMemberRole({ actor: { userId: owner.id }, input: { orgId: org.id, userId: member.id, role: "admin" } });
     expect((await findOrgForMember(member.id, org.slug))?.role).toBe("admin");
-    await expect(requirePermission({ userId: member.id }, org.id, "invitation:create")).resolves.toBe("admin");
+    await expect(requirePermission({ userId: member.id }, org.id, orgPermissions["invitation:create"])).resolves.toBe("admin");
 
     await changeMemberRole({ actor: { userId: owner.id }, input: { orgId: org.id, userId: member.id, role: "member" } });
-    await expect(requirePermission({ userId: member.id }, org.id, "invitation:create")).rejects.toMatchObject({ code: "forbidden" });
+    await expect(requirePermission({ userId: member.id }, org.id, orgPermissions["invitation:create"])).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("a removed member loses the org on the next request; a member who leaves too", async () => {
@@ -101,7 +102,7 @@ describe("membership cache", () => {
     await removeMember({ actor: { userId: admin.id }, input: { orgId: org.id, userId: admin.id } });
     expect(await findOrgForMember(member.id, org.slug)).toBeNull();
     expect(await findOrgForMember(admin.id, org.slug)).toBeNull();
-    await expect(requirePermission({ userId: member.id }, org.id, "org:read")).rejects.toMatchObject({ code: "not_found" });
+    await expect(requirePermission({ userId: member.id }, org.id, orgPermissions["org:read"])).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("renaming the org or its slug shows for every member; deleting it removes it for every member", async () => {

@@ -9,7 +9,7 @@ import { withTx } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { invalidateOrgMembers } from "@/lib/orgs/membership-cache";
-import { can } from "@/lib/orgs/permissions";
+import { can, orgPermissions } from "@/lib/orgs/permissions";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
 import { deleteOrganizationInput, restoreOrganizationInput } from "@/lib/orgs/schemas";
 
@@ -26,7 +26,7 @@ export async function deleteOrganization(
   db: Db = getDb(),
 ): Promise<{ slug: string; purgeAfter: Date }> {
   const { orgId, password } = parseOrThrow(deleteOrganizationInput, input);
-  await requirePermission(actor, orgId, "org:delete", db);
+  await requirePermission(actor, orgId, orgPermissions["org:delete"], db);
   await requirePassword(actor, password, db);
   const purgeAfter = new Date(now.getTime() + getEnv().ORG_DELETION_GRACE_DAYS * DAY_MS);
   return withTx(async (tx) => {
@@ -64,7 +64,7 @@ export async function restoreOrganization(
       .where(and(eq(organizations.id, orgId), isNotNull(organizations.deletedAt)))
       .for("update", { of: organizations });
     if (!target) throw new AppError("not_found", "Organization not found.");
-    if (!can(target.role, "org:delete")) throw new AppError("forbidden", "Only an owner can restore the organization.");
+    if (!can(target.role, orgPermissions["org:delete"])) throw new AppError("forbidden", "Only an owner can restore the organization.");
     if (!target.purgeAfter || target.purgeAfter <= now) {
       throw new AppError("gone", "The grace period is over: the organization is being deleted and can no longer be restored.");
     }

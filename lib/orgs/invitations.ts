@@ -14,7 +14,7 @@ import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { invalidateSessionUser } from "@/lib/auth/user-cache";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
-import { canManageRole, roleLabels, type Role } from "@/lib/orgs/permissions";
+import { canManageRole, roleLabels, type Role, orgPermissions } from "@/lib/orgs/permissions";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { createInvitationInput, revokeInvitationInput } from "@/lib/orgs/schemas";
 
@@ -28,7 +28,7 @@ export async function createInvitation(
   db: Db = getDb(),
 ): Promise<{ id: string; token: string }> {
   const { orgId, email, role } = parseOrThrow(createInvitationInput, input);
-  const actorRole = await requirePermission(actor, orgId, "invitation:create", db);
+  const actorRole = await requirePermission(actor, orgId, orgPermissions["invitation:create"], db);
   if (!canManageRole(actorRole, undefined, role)) {
     throw new AppError("forbidden", "Only an owner can invite another owner.");
   }
@@ -109,7 +109,7 @@ export async function getInvitationEmail(invitationId: string, now = new Date(),
 }
 
 export async function listOpenInvitations({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()) {
-  await requirePermissionToRead(actor, orgId, "invitation:list");
+  await requirePermissionToRead(actor, orgId, orgPermissions["invitation:list"]);
   return db
     .select({
       id: invitations.id,
@@ -125,7 +125,7 @@ export async function listOpenInvitations({ actor, orgId }: { actor: Actor; orgI
 
 export async function revokeInvitation({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, invitationId } = parseOrThrow(revokeInvitationInput, input);
-  await requirePermission(actor, orgId, "invitation:revoke", db);
+  await requirePermission(actor, orgId, orgPermissions["invitation:revoke"], db);
   await withTx(async (tx) => {
     const [revoked] = await tx
       .update(invitations)

@@ -8,7 +8,7 @@ import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { isTransaction, withTx } from "@/lib/db/transaction";
 import { invalidateMemberships } from "@/lib/orgs/membership-cache";
 import { AppError, parseOrThrow } from "@/lib/errors";
-import { canManageRole, type Role } from "@/lib/orgs/permissions";
+import { canManageRole, type Role, orgPermissions } from "@/lib/orgs/permissions";
 import { type Actor, requireMembership, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { changeMemberRoleInput, removeMemberInput } from "@/lib/orgs/schemas";
 
@@ -20,7 +20,7 @@ const orgMembers = defineCache<Member[]>({ name: "org-members", ttlSeconds: 900,
 
 /** The org's members, oldest first; from the cache outside a transaction. */
 export async function listMembers({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<Member[]> {
-  await requirePermissionToRead(actor, orgId, "member:list");
+  await requirePermissionToRead(actor, orgId, orgPermissions["member:list"]);
   return isTransaction(db) ? selectMembers(db, orgId) : orgMembers.getOrSet(orgId, () => selectMembers(db, orgId));
 }
 
@@ -31,7 +31,7 @@ const orgMemberOptions = defineCache<string>({ name: "org-member-options", ttlSe
 
 /** The org's members as assignee options, oldest first, as JSON: `[{ userId, label }]`, the label the name or else the email. */
 export async function getMemberOptionsJson({ actor, orgId }: { actor: Actor; orgId: string }, db: Db = getDb()): Promise<string> {
-  await requirePermissionToRead(actor, orgId, "member:list");
+  await requirePermissionToRead(actor, orgId, orgPermissions["member:list"]);
   const load = async () => JSON.stringify((await selectMembers(db, orgId)).map((m) => ({ userId: m.userId, label: m.name ?? m.email })));
   return isTransaction(db) ? load() : orgMemberOptions.getOrSet(orgId, load);
 }
@@ -76,11 +76,11 @@ async function getTargetRole(tx: Tx, orgId: string, userId: string): Promise<Rol
 
 export async function changeMemberRole({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, userId, role } = parseOrThrow(changeMemberRoleInput, input);
-  await requirePermission(actor, orgId, "member:change-role", db);
+  await requirePermission(actor, orgId, orgPermissions["member:change-role"], db);
   await withTx(async (tx) => {
     const owners = await lockOwners(tx, orgId);
     // Re-read under the owner locks: the actor may have been demoted since the check above.
-    const actorRole = await requirePermission(actor, orgId, "member:change-role", tx);
+    const actorRole = await requirePermission(actor, orgId, orgPermissions["member:change-role"], tx);
     const current = await getTargetRole(tx, orgId, userId);
     if (current === role) return;
     if (!canManageRole(actorRole, current, role)) {
@@ -110,7 +110,7 @@ export async function removeMember({ actor, input }: { actor: Actor; input: unkn
   const { orgId, userId } = parseOrThrow(removeMemberInput, input);
   const isSelf = userId === actor.userId;
   const checkActor = (conn: Db) =>
-    isSelf ? requireMembership(actor, orgId, conn) : requirePermission(actor, orgId, "member:remove", conn);
+    isSelf ? requireMembership(actor, orgId, conn) : requirePermission(actor, orgId, orgPermissions["member:remove"], conn);
   await checkActor(db);
   await withTx(async (tx) => {
     const owners = await lockOwners(tx, orgId);

@@ -1,14 +1,27 @@
-// The role matrix: what each role may do, written once. Every service checks it through requirePermission();
-// permissions.test.ts asserts it cell by cell.
+// Roles, and what each may do in the organization. Every module declares its own permissions (definePermissions);
+// every service checks them through requirePermission(); permissions.test.ts asserts the whole matrix cell by cell.
 
 export const roles = ["owner", "admin", "member"] as const;
 export type Role = (typeof roles)[number];
 
-const everyone = ["owner", "admin", "member"] as const satisfies readonly Role[];
-const managers = ["owner", "admin"] as const satisfies readonly Role[];
-const ownersOnly = ["owner"] as const satisfies readonly Role[];
+export const everyone = ["owner", "admin", "member"] as const satisfies readonly Role[];
+export const managers = ["owner", "admin"] as const satisfies readonly Role[];
+export const ownersOnly = ["owner"] as const satisfies readonly Role[];
 
-export const permissions = {
+/** A permission: its name, and the roles that have it. Services check one with requirePermission(), pages with can(). */
+export type Permission = { readonly key: string; readonly roles: readonly Role[] };
+
+/**
+ * A module's permissions, declared in its own permissions.ts (lib/projects/permissions.ts, …): `{ "task:delete":
+ * managers }` becomes `{ "task:delete": { key: "task:delete", roles: managers } }`, which services and pages pass
+ * around. permissions.test.ts writes out the whole matrix, every module's, cell by cell.
+ */
+export function definePermissions<const T extends Record<string, readonly Role[]>>(table: T): { readonly [K in keyof T & string]: { key: K; roles: T[K] } } {
+  return Object.fromEntries(Object.entries(table).map(([key, roles]) => [key, { key, roles }])) as { readonly [K in keyof T & string]: { key: K; roles: T[K] } };
+}
+
+/** The organization's own permissions: its settings, its members, its invitations. */
+export const orgPermissions = definePermissions({
   "org:read": everyone,
   "org:update": managers,
   "org:delete": ownersOnly,
@@ -20,23 +33,10 @@ export const permissions = {
   "invitation:list": managers,
   "invitation:create": managers,
   "invitation:revoke": managers,
-  "project:read": everyone,
-  "project:create": everyone,
-  "project:update": managers,
-  "project:archive": managers,
-  "task:read": everyone,
-  "task:create": everyone,
-  "task:update": everyone,
-  "task:delete": managers,
-  "activity:read": everyone,
-  "import:create": managers,
-  "report:request": everyone,
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof permissions;
+});
 
 export function can(role: Role, permission: Permission): boolean {
-  return (permissions[permission] as readonly Role[]).includes(role);
+  return permission.roles.includes(role);
 }
 
 /**

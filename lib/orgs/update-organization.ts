@@ -8,13 +8,14 @@ import { AppError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { invalidateOrgMembers } from "@/lib/orgs/membership-cache";
 import { requirePermission, type Actor } from "@/lib/orgs/require-permission";
 import { updateOrganizationInput } from "@/lib/orgs/schemas";
+import { orgPermissions } from "@/lib/orgs/permissions";
 
 export async function updateOrganization(
   { actor, input }: { actor: Actor; input: unknown },
   db: Db = getDb(),
 ): Promise<{ slug: string }> {
   const { orgId, name, slug } = parseOrThrow(updateOrganizationInput, input);
-  await requirePermission(actor, orgId, "org:update", db);
+  await requirePermission(actor, orgId, orgPermissions["org:update"], db);
   try {
     return await withTx(async (tx) => {
       const [org] = await tx

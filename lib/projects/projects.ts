@@ -10,10 +10,12 @@ import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { archiveProjectInput, createProjectInput, renameProjectInput } from "@/lib/projects/schemas";
+import { orgPermissions } from "@/lib/orgs/permissions";
+import { projectPermissions } from "@/lib/projects/permissions";
 
 export async function createProject({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, name } = parseOrThrow(createProjectInput, input);
-  await requirePermission(actor, orgId, "project:create", db);
+  await requirePermission(actor, orgId, projectPermissions["project:create"], db);
   return withTx(async (tx) => {
     const [project] = await tx
       .insert(projects)
@@ -33,7 +35,7 @@ export async function createProject({ actor, input }: { actor: Actor; input: unk
 
 export async function renameProject({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, projectId, name } = parseOrThrow(renameProjectInput, input);
-  await requirePermission(actor, orgId, "project:update", db);
+  await requirePermission(actor, orgId, projectPermissions["project:update"], db);
   await withTx(async (tx) => {
     const [before] = await tx
       .select({ name: projects.name })
@@ -55,7 +57,7 @@ export async function renameProject({ actor, input }: { actor: Actor; input: unk
 
 export async function setProjectArchived({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, projectId, archived } = parseOrThrow(archiveProjectInput, input);
-  await requirePermission(actor, orgId, "project:archive", db);
+  await requirePermission(actor, orgId, projectPermissions["project:archive"], db);
   await withTx(async (tx) => {
     const [project] = await tx
       .update(projects)
@@ -101,7 +103,7 @@ export async function listProjects(
   }: { actor: Actor; orgId: string; archived?: boolean; cursor?: string; limit?: number },
   db: Db = getDb(),
 ): Promise<ProjectSummary[]> {
-  await requirePermissionToRead(actor, orgId, "project:read");
+  await requirePermissionToRead(actor, orgId, projectPermissions["project:read"]);
   const conditions = [eq(projects.orgId, orgId), archived ? isNotNull(projects.archivedAt) : isNull(projects.archivedAt)];
   if (cursor) {
     const c = decodeCursor(cursor);
@@ -141,7 +143,7 @@ export async function getProjectOrThrow(
   { actor, orgId, projectId }: { actor: Actor; orgId: string; projectId: string },
   db: Db = getDb(),
 ): Promise<ProjectHeader> {
-  await requirePermissionToRead(actor, orgId, "project:read");
+  await requirePermissionToRead(actor, orgId, projectPermissions["project:read"]);
   const project = isTransaction(db)
     ? await selectProject(db, orgId, projectId)
     : await projectHeaders.getOrSet(`${orgId}:${projectId}`, () => selectProject(db, orgId, projectId));
@@ -166,7 +168,7 @@ export type OrgStats = { projects: number; todo: number; inProgress: number; don
 const orgStats = defineCache<OrgStats>({ name: "org-stats", ttlSeconds: 900, tagOf: orgDataTag });
 
 export async function getOrgStats({ actor, orgId }: { actor: Actor; orgId: string }): Promise<OrgStats> {
-  await requirePermissionToRead(actor, orgId, "org:read");
+  await requirePermissionToRead(actor, orgId, orgPermissions["org:read"]);
   return orgStats.getOrSet(orgId, () => loadOrgStats(orgId));
 }
 

@@ -9,6 +9,7 @@ import { requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { listProjects } from "@/lib/projects/projects";
 import { listTasks } from "@/lib/projects/tasks";
 import { addMember, createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
+import { orgPermissions } from "@/lib/orgs/permissions";
 
 // No N+1: a list costs the same number of queries whatever its length.
 
@@ -28,7 +29,7 @@ async function seedOrg(size: number) {
 async function queriesFor(size: number) {
   const { org, actor, project } = await seedOrg(size);
   const count = async (fn: () => Promise<unknown>) => (await withQueryCount(fn)).count;
-  await requirePermissionToRead(actor, org.id, "org:read"); // a signed-in page has warmed the memberships already
+  await requirePermissionToRead(actor, org.id, orgPermissions["org:read"]); // a signed-in page has warmed the memberships already
   return {
     tasks: await count(() => listTasks({ actor, orgId: org.id, projectId: project.id, filters: {}, limit: 50 })),
     projects: await count(() => listProjects({ actor, orgId: org.id })),

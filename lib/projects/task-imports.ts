@@ -17,6 +17,7 @@ import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/or
 import { isPlainText } from "@/lib/plain-text";
 import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
+import { projectPermissions } from "@/lib/projects/permissions";
 
 // CSV import of tasks into a project. The request stores the upload and queues the job (lib/inngest/functions/
 // import-tasks.ts). Its first step parses the file once into task_import_rows; each later step takes a chunk of
@@ -37,7 +38,7 @@ export type UploadedFile = { name: string; contentType: string; data: Buffer };
 /** Stores the CSV and queues its import. Managers only; the project must be active. */
 export async function createTaskImport({ actor, input, file }: { actor: Actor; input: unknown; file: UploadedFile | null }, db: Db = getDb()) {
   const { orgId, projectId } = parseOrThrow(createTaskImportInput, input);
-  await requirePermission(actor, orgId, "import:create", db);
+  await requirePermission(actor, orgId, projectPermissions["import:create"], db);
   if (!file || file.data.byteLength === 0) throw new AppError("invalid_input", "Choose a CSV file to import.", { file: ["Choose a CSV file."] });
   if (!/\.csv$/i.test(file.name) && !/csv|text\/plain/.test(file.contentType)) {
     throw new AppError("invalid_input", "The file must be a CSV (.csv).", { file: ["The file must be a CSV (.csv)."] });
@@ -357,7 +358,7 @@ export type TaskImportItem = {
 
 /** The org's recent imports, newest first (managers). */
 export async function listTaskImports({ actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number }, db: Db = getDb()) {
-  await requirePermissionToRead(actor, orgId, "import:create");
+  await requirePermissionToRead(actor, orgId, projectPermissions["import:create"]);
   return db
     .select({
       id: taskImports.id,

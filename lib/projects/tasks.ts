@@ -12,6 +12,7 @@ import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/projects/cursor";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
+import { projectPermissions } from "@/lib/projects/permissions";
 import {
   createTaskInput,
   deleteTaskInput,
@@ -51,7 +52,7 @@ async function requireEditableTask(tx: Tx, orgId: string, taskId: string): Promi
 
 export async function createTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const data = parseOrThrow(createTaskInput, input);
-  await requirePermission(actor, data.orgId, "task:create", db);
+  await requirePermission(actor, data.orgId, projectPermissions["task:create"], db);
   return withTx(async (tx) => {
     const [project] = await tx
       .select({ archivedAt: projects.archivedAt })
@@ -95,7 +96,7 @@ export async function createTask({ actor, input }: { actor: Actor; input: unknow
 
 export async function updateTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, taskId, ...changes } = parseOrThrow(updateTaskInput, input);
-  await requirePermission(actor, orgId, "task:update", db);
+  await requirePermission(actor, orgId, projectPermissions["task:update"], db);
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<{
     title: string;
     status: TaskStatus;
@@ -132,7 +133,7 @@ export async function updateTask({ actor, input }: { actor: Actor; input: unknow
 
 export async function deleteTask({ actor, input }: { actor: Actor; input: unknown }, db: Db = getDb()) {
   const { orgId, taskId } = parseOrThrow(deleteTaskInput, input);
-  await requirePermission(actor, orgId, "task:delete", db);
+  await requirePermission(actor, orgId, projectPermissions["task:delete"], db);
   return withTx(async (tx) => {
     await requireEditableTask(tx, orgId, taskId);
     const [task] = await tx
@@ -178,7 +179,7 @@ export async function listTasks(
   }: { actor: Actor; orgId: string; projectId: string; filters: unknown; limit?: number },
   db: Db = getReadDb(),
 ): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
-  await requirePermissionToRead(actor, orgId, "task:read");
+  await requirePermissionToRead(actor, orgId, projectPermissions["task:read"]);
   const f = parseOrThrow(taskFiltersInput, filters ?? {});
   const conditions: SQL[] = [eq(tasks.orgId, orgId), eq(tasks.projectId, projectId)];
   if (f.status) conditions.push(eq(tasks.status, f.status));

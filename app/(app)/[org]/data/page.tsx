@@ -15,6 +15,7 @@ import { listTaskImports, type TaskImportItem } from "@/lib/projects/task-import
 import { PageHeader } from "../_components/page-header";
 import { ImportTasksForm, RequestReportForm } from "./_components/data-forms";
 import { formatDateTime } from "@/lib/format";
+import { projectPermissions } from "@/lib/projects/permissions";
 
 export const metadata: Metadata = { title: "Data" };
 
@@ -41,7 +42,7 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
   const user = await requireUserOrRedirect(`/${slug}/data`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   const actor = { userId: user.id };
-  const canImport = can(role, "import:create");
+  const canImport = can(role, projectPermissions["import:create"]);
   const [reports, imports, projects] = await Promise.all([
     listReports({ actor, orgId: org.id }),
     canImport ? listTaskImports({ actor, orgId: org.id }) : Promise.resolve([] as TaskImportItem[]),

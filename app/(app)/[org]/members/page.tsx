@@ -9,7 +9,7 @@ import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { listOpenInvitations } from "@/lib/orgs/invitations";
 import { listMembers } from "@/lib/orgs/members";
-import { can, canManageRole, roleLabels, roles } from "@/lib/orgs/permissions";
+import { can, canManageRole, roleLabels, roles, orgPermissions } from "@/lib/orgs/permissions";
 import { PageHeader } from "../_components/page-header";
 import { InviteForm, RevokeInvitationButton } from "./_components/invite-form";
 import { MemberRow } from "./_components/member-row";
@@ -34,7 +34,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
   const user = await requireUserOrRedirect(`/${slug}/members`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   const actor = { userId: user.id };
-  const canInvite = can(role, "invitation:create");
+  const canInvite = can(role, orgPermissions["invitation:create"]);
   const [members, invitations] = await Promise.all([
     listMembers({ actor, orgId: org.id }),
     canInvite ? listOpenInvitations({ actor, orgId: org.id }) : Promise.resolve([]),
@@ -62,7 +62,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         <ul className="divide-y divide-zinc-100">
           {shown.map((m) => {
             const isSelf = m.userId === user.id;
-            const mayManage = !isSelf && can(role, "member:change-role") && canManageRole(role, m.role);
+            const mayManage = !isSelf && can(role, orgPermissions["member:change-role"]) && canManageRole(role, m.role);
             return (
               <MemberRow
                 key={m.userId}
@@ -70,7 +70,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
                 member={m}
                 isSelf={isSelf}
                 assignableRoles={mayManage ? roles.filter((r) => canManageRole(role, m.role, r)) : []}
-                canRemove={!isSelf && can(role, "member:remove") && canManageRole(role, m.role)}
+                canRemove={!isSelf && can(role, orgPermissions["member:remove"]) && canManageRole(role, m.role)}
               />
             );
           })}

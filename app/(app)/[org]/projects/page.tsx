@@ -15,6 +15,7 @@ import { cn } from "@/lib/utils";
 import { PageHeader } from "../_components/page-header";
 import { CreateProjectForm } from "./_components/create-project-form";
 import { ProjectActions } from "./_components/project-actions";
+import { projectPermissions } from "@/lib/projects/permissions";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -38,11 +39,11 @@ export default async function ProjectsPage({ params, searchParams }: Props) {
   const projects = (rows ?? []).slice(0, PROJECT_PAGE_SIZE);
   const nextCursor = rows && rows.length > PROJECT_PAGE_SIZE ? projects.at(-1)?.cursor : undefined;
   const viewQuery = archived ? "view=archived&" : "";
-  const canManage = can(role, "project:update");
+  const canManage = can(role, projectPermissions["project:update"]);
   return (
     <>
       <PageHeader title="Projects" description="Group your team's tasks into projects." />
-      {can(role, "project:create") && !archived ? (
+      {can(role, projectPermissions["project:create"]) && !archived ? (
         <div className="mb-6"><CreateProjectForm orgId={org.id} /></div>
       ) : null}
       <div className="mb-3 flex gap-1 text-sm" role="tablist" aria-label="Project status">

@@ -4,7 +4,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getEnv } from "@/lib/env";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
-import { can } from "@/lib/orgs/permissions";
+import { can, orgPermissions } from "@/lib/orgs/permissions";
 import { PageHeader } from "../_components/page-header";
 import { DeleteOrganizationForm, OrganizationForm, PasswordForm, ProfileForm, SignOutEverywhereForm } from "./_components/settings-forms";
 
@@ -23,7 +23,7 @@ export default async function SettingsPage({ params, searchParams }: Props) {
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   return (
     <>
-      <PageHeader title="Settings" description={can(role, "org:update") ? "Your account, and this organization." : "Your account."} />
+      <PageHeader title="Settings" description={can(role, orgPermissions["org:update"]) ? "Your account, and this organization." : "Your account."} />
       {saved ? <Alert tone="success" className="mb-6">Organization saved.</Alert> : null}
       {passwordChanged ? <Alert tone="success" className="mb-6">Password changed. Your other sessions were signed out.</Alert> : null}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -39,13 +39,13 @@ export default async function SettingsPage({ params, searchParams }: Props) {
           <CardHeader title="Sessions" description="Signed in on a shared or lost device? Sign out everywhere, this browser included." />
           <CardBody><SignOutEverywhereForm /></CardBody>
         </Card>
-        {can(role, "org:update") ? (
+        {can(role, orgPermissions["org:update"]) ? (
           <Card className="lg:col-span-2">
             <CardHeader title="Organization" description="Name and address of this organization." />
             <CardBody><OrganizationForm orgId={org.id} name={org.name} slug={org.slug} /></CardBody>
           </Card>
         ) : null}
-        {can(role, "org:delete") ? (
+        {can(role, orgPermissions["org:delete"]) ? (
           <Card className="border-red-200 lg:col-span-2">
             <CardHeader
               title="Delete organization"

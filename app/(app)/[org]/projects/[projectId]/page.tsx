@@ -22,6 +22,7 @@ import { CreateTaskForm } from "./_components/create-task-form";
 import type { MemberList } from "./_components/member-list";
 import { MemberOptions } from "./_components/member-options";
 import { TaskList } from "./_components/task-list";
+import { projectPermissions } from "@/lib/projects/permissions";
 
 export const metadata: Metadata = { title: "Tasks" };
 
@@ -78,7 +79,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
       <PageHeader title={project.name} action={project.archivedAt ? <Badge tone="amber">Archived</Badge> : undefined} />
       {project.archivedAt ? (
         <Alert tone="warning" className="mb-6">This project is archived. Restore it from the projects list to add tasks.</Alert>
-      ) : can(role, "task:create") ? (
+      ) : can(role, projectPermissions["task:create"]) ? (
         <Card className="mb-6"><CardBody><CreateTaskForm orgId={org.id} projectId={projectId} members={memberOptions} /></CardBody></Card>
       ) : null}
 
@@ -125,7 +126,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
             key={`${f.status ?? ""}|${f.assignee ?? ""}|${f.q ?? ""}|${f.cursor ?? ""}`}
             orgId={org.id}
             members={memberOptions}
-            canDelete={can(role, "task:delete")}
+            canDelete={can(role, projectPermissions["task:delete"])}
             readOnly={Boolean(project.archivedAt)}
             tasks={page.items.map((t) => ({
               id: t.id,
