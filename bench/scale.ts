@@ -134,7 +134,7 @@ try {
   const { listTasks } = await import("@/lib/projects/tasks");
   const { getActivitySummary } = await import("@/lib/activity/get-activity-summary");
   const { listMembers } = await import("@/lib/orgs/members");
-  const { selectReportPage } = await import("@/lib/projects/reports");
+  const { selectReportPage } = await import("@/lib/data-transfers/reports");
   const { getDb } = await import("@/lib/db/client");
   const big = orgs.big;
   const actor = { userId: big.ownerId };

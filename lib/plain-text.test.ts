@@ -7,7 +7,7 @@ import { createOrganization } from "@/lib/orgs/create-organization";
 import { updateOrganization } from "@/lib/orgs/update-organization";
 import { isPlainText, notPlainTextMessage } from "@/lib/plain-text";
 import { createProject, renameProject } from "@/lib/projects/projects";
-import { createTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
+import { createTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/data-transfers/task-imports";
 import { createTask, updateTask } from "@/lib/projects/tasks";
 import {
   createOrgWithRoles,

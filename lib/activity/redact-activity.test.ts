@@ -4,10 +4,10 @@ import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getActivitySummary } from "@/lib/activity/get-activity-summary";
 import { listRecentActivity } from "@/lib/activity/list-activity";
-import { reportRequested } from "@/lib/projects/events";
+import { reportRequested } from "@/lib/data-transfers/events";
 import { generateReport } from "@/lib/inngest/functions/generate-report";
 import { revokeInvitation } from "@/lib/orgs/invitations";
-import { createReport, getReportFile } from "@/lib/projects/reports";
+import { createReport, getReportFile } from "@/lib/data-transfers/reports";
 import { createInvitationFor, createOrgWithRoles, uniqueEmail } from "@/lib/testing/factories";
 import { setEventSenderForTests } from "@/lib/testing/jobs";
 

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { listUserOrganizations } from "@/lib/orgs/get-org-context";
 import { createProject } from "@/lib/projects/projects";
-import { createReport } from "@/lib/projects/reports";
+import { createReport } from "@/lib/data-transfers/reports";
 import { createTask, updateTask } from "@/lib/projects/tasks";
 import { addMember, createOrgWithRoles, createUser, mailTo, snapshotOrg, uniqueEmail } from "@/lib/testing/factories";
 

@@ -6,7 +6,7 @@ import { createMemoryLimiter, RateLimitError, setRateLimiterForTests } from "@/l
 import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
 import { getDb } from "@/lib/db/client";
 import { createInvitation } from "@/lib/orgs/invitations";
-import { createReport } from "@/lib/projects/reports";
+import { createReport } from "@/lib/data-transfers/reports";
 import { createTask, updateTask } from "@/lib/projects/tasks";
 import { addMember, createOrg, createOrgWithRoles, createProjectFor, createUser, snapshotOrg, uniqueEmail } from "@/lib/testing/factories";
 

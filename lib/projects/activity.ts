@@ -11,8 +11,6 @@ declare module "@/lib/activity/activity-types" {
     "task.created": true;
     "task.updated": true;
     "task.deleted": true;
-    "tasks.imported": true;
-    "report.requested": true;
   }
 }
 
@@ -24,10 +22,4 @@ export const projectActivityTexts = {
   "task.created": (d) => `created the task “${field.text(d.title)}”`,
   "task.updated": (d) => `updated the task “${field.text(d.title)}”`,
   "task.deleted": (d) => `deleted the task “${field.text(d.title)}”`,
-  "tasks.imported": (d) => {
-    const skipped = Number(d.errors ?? 0);
-    const skippedText = skipped ? ` (${field.count(skipped)} ${skipped === 1 ? "row" : "rows"} skipped)` : "";
-    return `imported ${field.count(d.created)} new and ${field.count(d.updated)} updated tasks from ${field.text(d.fileName)}${skippedText}`;
-  },
-  "report.requested": (d) => (d.kind === "activity" ? "requested an activity report" : "requested a tasks report"),
 } satisfies Record<string, ActivityText>;

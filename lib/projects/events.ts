@@ -7,7 +7,3 @@ export const taskAssigned = defineEvent(
   "projects/task.assigned",
   z.object({ taskId: z.uuid(), orgId: z.uuid(), assigneeId: z.uuid(), actorId: z.uuid() }),
 );
-
-export const taskImportRequested = defineEvent("projects/task-import.requested", z.object({ importId: z.uuid(), orgId: z.uuid() }));
-
-export const reportRequested = defineEvent("projects/report.requested", z.object({ reportId: z.uuid(), orgId: z.uuid() }));

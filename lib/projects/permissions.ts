@@ -1,6 +1,6 @@
 import { definePermissions, everyone, managers } from "@/lib/orgs/permissions";
 
-// What each role may do with projects, tasks, imports and reports.
+// What each role may do with projects and tasks.
 export const projectPermissions = definePermissions({
   "project:read": everyone,
   "project:create": everyone,
@@ -10,6 +10,4 @@ export const projectPermissions = definePermissions({
   "task:create": everyone,
   "task:update": everyone,
   "task:delete": managers,
-  "import:create": managers,
-  "report:request": everyone,
 });

@@ -1,8 +1,8 @@
 import { sendEmail } from "@/lib/email/send-email";
 import { reportReadyMessage } from "@/lib/email/templates";
 import { inngest } from "@/lib/jobs/client";
-import { reportRequested } from "@/lib/projects/events";
-import { appendReportPages, failReport, finishReport, startReport } from "@/lib/projects/reports";
+import { reportRequested } from "@/lib/data-transfers/events";
+import { appendReportPages, failReport, finishReport, startReport } from "@/lib/data-transfers/reports";
 
 // A CSV report, one step per REPORT_PAGES_PER_STEP pages of rows (keyset pagination, a transaction per page), so
 // progress shows as pages land and a failure retries from the first page not written; then an email to whoever asked. Two reports per org at a time; one run per report.

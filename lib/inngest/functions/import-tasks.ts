@@ -1,6 +1,6 @@
 import { inngest } from "@/lib/jobs/client";
-import { taskImportRequested } from "@/lib/projects/events";
-import { failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/projects/task-imports";
+import { taskImportRequested } from "@/lib/data-transfers/events";
+import { failTaskImport, finishTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/data-transfers/task-imports";
 
 // A CSV import, one step per chunk of rows: a failure retries only its chunk (whose upserts are idempotent), and the
 // import's progress is visible as chunks complete. One import per org at a time; one run per import.

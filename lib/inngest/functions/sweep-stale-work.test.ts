@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { jobRuns, reports, taskImports } from "@/db/schema";
 import { getDb } from "@/lib/db/client";
 import { sweepStaleWork } from "@/lib/inngest/functions/sweep-stale-work";
-import { startReport } from "@/lib/projects/reports";
-import { prepareTaskImport } from "@/lib/projects/task-imports";
+import { startReport } from "@/lib/data-transfers/reports";
+import { prepareTaskImport } from "@/lib/data-transfers/task-imports";
 import { createOrgWithRoles, createProjectFor } from "@/lib/testing/factories";
 import { appConfig } from "@/lib/app-config";
 

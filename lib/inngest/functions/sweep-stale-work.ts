@@ -1,8 +1,8 @@
 import { getEnv } from "@/lib/env";
 import { getJobMode, inngest } from "@/lib/jobs/client";
 import { failLostJobRuns } from "@/lib/jobs/job-runs";
-import { failStaleReports } from "@/lib/projects/reports";
-import { failStaleTaskImports } from "@/lib/projects/task-imports";
+import { failStaleReports } from "@/lib/data-transfers/reports";
+import { failStaleTaskImports } from "@/lib/data-transfers/task-imports";
 
 // Work whose worker died. With the in-process executor a run lives in its process's memory: an instance killed
 // mid-import (SIGKILL, OOM, a crashed VM) takes it along, and its import or report would show "running" for ever.

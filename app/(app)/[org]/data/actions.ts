@@ -1,7 +1,7 @@
 "use server";
 
-import { createReport } from "@/lib/projects/reports";
-import { createTaskImport } from "@/lib/projects/task-imports";
+import { createReport } from "@/lib/data-transfers/reports";
+import { createTaskImport } from "@/lib/data-transfers/task-imports";
 import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
 
 export async function importTasksAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {

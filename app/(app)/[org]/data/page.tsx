@@ -10,12 +10,12 @@ import { getEnv } from "@/lib/env";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { can } from "@/lib/orgs/permissions";
 import { listProjects } from "@/lib/projects/projects";
-import { listReports, type ReportItem } from "@/lib/projects/reports";
-import { listTaskImports, type TaskImportItem } from "@/lib/projects/task-imports";
+import { listReports, type ReportItem } from "@/lib/data-transfers/reports";
+import { listTaskImports, type TaskImportItem } from "@/lib/data-transfers/task-imports";
 import { PageHeader } from "../_components/page-header";
 import { ImportTasksForm, RequestReportForm } from "./_components/data-forms";
 import { formatDateTime } from "@/lib/format";
-import { projectPermissions } from "@/lib/projects/permissions";
+import { dataTransferPermissions } from "@/lib/data-transfers/permissions";
 
 export const metadata: Metadata = { title: "Data" };
 
@@ -42,7 +42,7 @@ export default async function DataPage({ params }: { params: Promise<{ org: stri
   const user = await requireUserOrRedirect(`/${slug}/data`);
   const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   const actor = { userId: user.id };
-  const canImport = can(role, projectPermissions["import:create"]);
+  const canImport = can(role, dataTransferPermissions["import:create"]);
   const [reports, imports, projects] = await Promise.all([
     listReports({ actor, orgId: org.id }),
     canImport ? listTaskImports({ actor, orgId: org.id }) : Promise.resolve([] as TaskImportItem[]),

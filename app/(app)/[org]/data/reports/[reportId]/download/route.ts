@@ -3,7 +3,7 @@ import { isAppError } from "@/lib/errors";
 import { findOrgForMember } from "@/lib/orgs/get-org-context";
 import { getRequestLogger } from "@/lib/observability/request-context";
 import { uuidSchema } from "@/lib/orgs/schemas";
-import { getReportFile } from "@/lib/projects/reports";
+import { getReportFile } from "@/lib/data-transfers/reports";
 
 // The finished report's CSV, for members of its org only; never cached by a shared cache.
 export async function GET(request: Request, { params }: { params: Promise<{ org: string; reportId: string }> }) {

@@ -11,13 +11,13 @@ import { invalidateCacheTags } from "@/lib/cache/define-cache";
 import { getDb, type Db } from "@/lib/db/client";
 import { afterCommit, withTx } from "@/lib/db/transaction";
 import { AppError, parseOrThrow } from "@/lib/errors";
-import { taskImportRequested } from "@/lib/projects/events";
+import { taskImportRequested } from "@/lib/data-transfers/events";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { type Actor, requirePermission, requirePermissionToRead } from "@/lib/orgs/require-permission";
 import { isPlainText } from "@/lib/plain-text";
 import type { TaskStatus } from "@/lib/projects/schemas";
 import { getFileStore } from "@/lib/storage/file-store";
-import { projectPermissions } from "@/lib/projects/permissions";
+import { dataTransferPermissions } from "@/lib/data-transfers/permissions";
 
 // CSV import of tasks into a project. The request stores the upload and queues the job (lib/inngest/functions/
 // import-tasks.ts). Its first step parses the file once into task_import_rows; each later step takes a chunk of
@@ -38,7 +38,7 @@ export type UploadedFile = { name: string; contentType: string; data: Buffer };
 /** Stores the CSV and queues its import. Managers only; the project must be active. */
 export async function createTaskImport({ actor, input, file }: { actor: Actor; input: unknown; file: UploadedFile | null }, db: Db = getDb()) {
   const { orgId, projectId } = parseOrThrow(createTaskImportInput, input);
-  await requirePermission(actor, orgId, projectPermissions["import:create"], db);
+  await requirePermission(actor, orgId, dataTransferPermissions["import:create"], db);
   if (!file || file.data.byteLength === 0) throw new AppError("invalid_input", "Choose a CSV file to import.", { file: ["Choose a CSV file."] });
   if (!/\.csv$/i.test(file.name) && !/csv|text\/plain/.test(file.contentType)) {
     throw new AppError("invalid_input", "The file must be a CSV (.csv).", { file: ["The file must be a CSV (.csv)."] });
@@ -358,7 +358,7 @@ export type TaskImportItem = {
 
 /** The org's recent imports, newest first (managers). */
 export async function listTaskImports({ actor, orgId, limit = 20 }: { actor: Actor; orgId: string; limit?: number }, db: Db = getDb()) {
-  await requirePermissionToRead(actor, orgId, projectPermissions["import:create"]);
+  await requirePermissionToRead(actor, orgId, dataTransferPermissions["import:create"]);
   return db
     .select({
       id: taskImports.id,
