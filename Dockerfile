@@ -39,7 +39,7 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
 # SIGTERM: /api/ready turns 503 at once, requests in flight finish during SHUTDOWN_DRAIN_SECONDS, then the process
-# exits (lib/observability/register-node.ts; NEXT_MANUAL_SIG_HANDLE leaves the signal to the app). Give the container
+# exits (lib/runtime/graceful-shutdown.ts; NEXT_MANUAL_SIG_HANDLE leaves the signal to the app). Give the container
 # a stop timeout above the drain (compose: stop_grace_period).
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

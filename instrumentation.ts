@@ -8,15 +8,17 @@ export async function register() {
     // First, before any request: completed renders must not pin each other in memory (see the module).
     const { releaseAbortStacks } = await import("@/lib/runtime/release-abort-stacks");
     releaseAbortStacks();
-    // Configuration check, client address, metrics, tracing, error tracker; then the database (PGlite migrated,
-    // Postgres partitions ensured, replicas polled); then SIGTERM's drain; then the job runner.
+    // Configuration check, client address, metrics, tracing, error tracker; the outbox's sender (before the database
+    // step: a dev server that goes on after a failed start still sends events); then the database (PGlite migrated,
+    // Postgres partitions ensured, replicas polled); then SIGTERM's drain; then the scheduled jobs.
     const { startObservability } = await import("@/lib/observability/start-observability");
     await startObservability();
+    const { installEventSender, startJobs } = await import("@/lib/inngest/start");
+    installEventSender();
     const { prepareDatabase } = await import("@/lib/db/prepare-database");
     await prepareDatabase();
     const { handleShutdownSignal } = await import("@/lib/runtime/graceful-shutdown");
     handleShutdownSignal();
-    const { startJobs } = await import("@/lib/inngest/start");
     startJobs();
   } catch (error) {
     // `next dev` shows the error in the browser and keeps watching files: let it. A production server exits instead

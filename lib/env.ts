@@ -124,7 +124,7 @@ export const envSchema = z.object({
   // /admin/jobs with a retry button, no longer tried on its own.
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(30),
   // Imports, reports and job runs that have not moved for this long are marked failed by the sweeper (a process that
-  // ran them in memory died; jobs/functions/sweep-stale-work.ts).
+  // ran them in memory died; lib/inngest/functions/sweep-stale-work.ts).
   JOB_STALE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   // Uploads and generated files, per file (Postgres storage).
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),

@@ -41,7 +41,7 @@ export async function loadUserMemberships(userId: string, db: Db = getDb()): Pro
     })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    // An organization scheduled for deletion is gone for every member at once (lib/orgs/update-organization.ts).
+    // An organization scheduled for deletion is gone for every member at once (lib/orgs/delete-organization.ts).
     .where(and(eq(memberships.userId, userId), isNull(organizations.deletedAt)))
     .orderBy(asc(memberships.createdAt));
 }

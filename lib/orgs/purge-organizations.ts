@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
 
-// Erasing an organization past its grace period (lib/orgs/update-organization.ts schedules it). One big cascading
+// Erasing an organization past its grace period (lib/orgs/delete-organization.ts schedules it). One big cascading
 // DELETE would hold locks and write WAL for as long as the largest tenant takes; instead the job deletes a bounded batch
 // at a time, children before parents (the tables that reference others first), then the organization row. Every call
 // re-reads what is left, so a retried or repeated run simply continues: idempotent by construction.

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Scheduled for deletion" };
 
 /**
  * The one place a deleted organization still shows: to its owners, with the date it will be erased and a way to undo.
- * Members see nothing of it any more (lib/orgs/update-organization.ts).
+ * Members see nothing of it any more (lib/orgs/delete-organization.ts).
  */
 export default async function DeletedOrganizationsPage() {
   const user = await requireUserOrRedirect("/app/deleted");
