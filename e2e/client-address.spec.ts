@@ -9,7 +9,10 @@ import { freePort } from "./ports";
 
 // Its servers are embedded ones of its own whatever the suite runs against, so the run is the same in every pass:
 // .ci/run's second pass (the real services) sets E2E_EMBEDDED_SPECS_RAN=1 after the zero-setup pass ran it.
-test.skip(process.env.E2E_EMBEDDED_SPECS_RAN === "1", "starts embedded servers of its own: already run in the zero-setup pass");
+const embeddedSpecsRan = process.env.E2E_EMBEDDED_SPECS_RAN === "1";
+const skipReason = "starts embedded servers of its own: already run in the zero-setup pass";
+if (embeddedSpecsRan) console.log(`skipped: client-address.spec.ts ${skipReason}`);
+test.skip(embeddedSpecsRan, skipReason);
 
 // Rate limits count the client address, and a client that writes a fresh x-forwarded-for on every request must not
 // get a fresh allowance. Two more instances of the built app (the suite's web server built it) run here with the real

@@ -5,7 +5,10 @@ import { freePort } from "./ports";
 
 // Its servers are embedded ones of its own whatever the suite runs against, so the run is the same in every pass:
 // .ci/run's second pass (the real services) sets E2E_EMBEDDED_SPECS_RAN=1 after the zero-setup pass ran it.
-test.skip(process.env.E2E_EMBEDDED_SPECS_RAN === "1", "starts embedded servers of its own: already run in the zero-setup pass");
+const embeddedSpecsRan = process.env.E2E_EMBEDDED_SPECS_RAN === "1";
+const skipReason = "starts embedded servers of its own: already run in the zero-setup pass";
+if (embeddedSpecsRan) console.log(`skipped: startup.spec.ts ${skipReason}`);
+test.skip(embeddedSpecsRan, skipReason);
 
 // A server that cannot start exits non-zero with the reason, instead of staying up and answering 500 to every
 // request (health checks included) while its supervisor believes it runs (instrumentation.ts).
