@@ -11,7 +11,7 @@ import { inngest } from "@/lib/jobs/client";
 import { invitationCreated } from "@/lib/orgs/events";
 import { recordJobFailure } from "@/lib/inngest/functions/record-job-failure";
 import { createLocalExecutor } from "@/lib/inngest/local-executor/executor";
-import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents } from "@/lib/jobs/outbox";
+import { dispatchOutboxEvents, enqueueEvent, getOutboxBacklog, listDeadOutboxEvents, listStuckOutboxEvents, retryDeadOutboxEvents, setEventSender } from "@/lib/jobs/outbox";
 import { createInvitation } from "@/lib/orgs/invitations";
 import { seal } from "@/lib/seal";
 import { createOrgWithRoles, mailTo, uniqueEmail } from "@/lib/testing/factories";
@@ -53,6 +53,22 @@ describe("outbox → executor", () => {
     expect(row.dispatchedAt).toBeInstanceOf(Date);
     const runs = (await jobRunsOf("send-invitation-email")).filter((r) => r.eventId === row.id);
     expect(runs).toEqual([expect.objectContaining({ status: "completed", orgId: org.id, eventName: "orgs/invitation.created" })]);
+  });
+
+  it("in a process with no sender installed the event stays pending, unattempted, and goes out once one is", async () => {
+    const { org, actors } = await createOrgWithRoles();
+    const email = uniqueEmail("no-sender");
+    setEventSender(undefined);
+    const { id } = await createInvitation({ actor: actors.owner, input: { orgId: org.id, email, role: "member" } });
+    await drainJobs();
+    const eventId = await latestOutboxIdFor(id);
+    expect(await outboxRow(eventId)).toMatchObject({ dispatchedAt: null, attempts: 0, deadAt: null });
+    expect(await mailTo(email)).toHaveLength(0);
+    // What a server's re-dispatcher does a minute later.
+    setEventSenderForTests(undefined);
+    expect(await dispatchOutboxEvents([eventId])).toBe(1);
+    await drainJobs();
+    expect(await mailTo(email)).toHaveLength(1);
   });
 
   it("a rolled-back change leaves no event behind", async () => {
