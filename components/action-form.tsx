@@ -4,7 +4,7 @@ import { createContext, useContext, useEffect, useId, useRef, useTransition, typ
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonProps } from "@/components/ui/button";
-import { Input, Label, Select } from "@/components/ui/input";
+import { Input, Label, Select, Textarea } from "@/components/ui/input";
 import type { ActionState } from "@/lib/server-action";
 import { clsx } from "clsx";
 
@@ -140,6 +140,25 @@ export function TextField({
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         {...input}
+        {...(keepSubmitted ? { defaultValue: submitted } : {})}
+      />
+    </FieldShell>
+  );
+}
+
+export function TextAreaField({ label, name, hint, className, srOnlyLabel, ...textarea }: FieldProps & Omit<ComponentProps<"textarea">, "name">) {
+  const id = useId();
+  const error = useFieldError(name);
+  const submitted = useSubmittedValue(name);
+  const keepSubmitted = submitted !== undefined && textarea.value === undefined;
+  return (
+    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Textarea
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...textarea}
         {...(keepSubmitted ? { defaultValue: submitted } : {})}
       />
     </FieldShell>

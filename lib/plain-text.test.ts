@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { organizations, taskImports } from "@/db/schema";
+import { organizations, taskImports, tasks } from "@/db/schema";
 import { registerUser, updateProfile } from "@/lib/auth/account";
 import { getDb } from "@/lib/db/client";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { updateOrganization } from "@/lib/orgs/update-organization";
-import { isPlainText, notPlainTextMessage } from "@/lib/plain-text";
+import { isPlainText, multilineText, notMultilineTextMessage, notPlainTextMessage } from "@/lib/plain-text";
 import { createProject, renameProject } from "@/lib/projects/projects";
 import { createTaskImport, importTaskChunk, prepareTaskImport } from "@/lib/data-transfers/task-imports";
 import { createTask, updateTask } from "@/lib/projects/tasks";
@@ -141,6 +142,22 @@ describe("project names and task titles", () => {
       { row: 5, message },
       { row: 6, message },
     ]);
-    expect((await snapshotOrg(org.id)).tasks.map((t) => t.title)).toEqual(["Fine"]);
+    const stored = await getDb().select({ title: tasks.title }).from(tasks).where(eq(tasks.orgId, org.id));
+    expect(stored.map((t) => t.title)).toEqual(["Fine"]);
   });
+});
+
+describe("multilineText", () => {
+  const schema = multilineText().pipe(z.string().trim().min(1));
+  it("keeps line breaks, stored as LF whatever the form sent", () => {
+    expect(schema.parse("first line\r\nsecond\rthird\n")).toBe("first line\nsecond\nthird");
+  });
+  it.each([["a tab", "a\tb"], ["an escape", "a\u001b[31mb"], ["a bidi override", "a\u202eb"], ["a line separator", "a\u2028b"], ["NUL", "a\u0000b"]])(
+    "refuses %s with its message",
+    (_name, value) => {
+      const result = schema.safeParse(value);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((i) => i.message)).toEqual([notMultilineTextMessage]);
+    },
+  );
 });

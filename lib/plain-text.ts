@@ -22,3 +22,19 @@ export function isPlainText(value: string): boolean {
 export function plainText(params?: { error?: string }) {
   return z.string(params).refine(isPlainText, { error: notPlainTextMessage, abort: true });
 }
+
+// Multi-line text (a comment): line breaks allowed, every other character refused above still refused.
+const notMultilineText = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+export const notMultilineTextMessage = "Remove tabs and control or text-direction characters.";
+
+/**
+ * A string schema for free text of several lines shown to others (a comment). A form sends its line breaks as CRLF:
+ * they are stored as LF. The check runs after that and stops there, like plainText's.
+ */
+export function multilineText(params?: { error?: string }) {
+  return z
+    .string(params)
+    .transform((value) => value.replace(/\r\n?/g, "\n"))
+    .refine((value) => !notMultilineText.test(value), { error: notMultilineTextMessage, abort: true });
+}

@@ -43,9 +43,13 @@ export function formToObject(form: FormData | undefined | null): Record<string, 
 }
 
 /** An org page that shows what an action changed: the action names it, the org's slug comes from the user's memberships. */
-export type OrgPage = "dashboard" | "projects" | "members" | "data" | { project: unknown };
+export type OrgPage = "dashboard" | "projects" | "members" | "data" | { project: unknown } | { path: string };
 
-const orgPagePath: Record<Exclude<OrgPage, { project: unknown }>, string> = { dashboard: "", projects: "/projects", members: "/members", data: "/data" };
+// A module's own page under the org (`{ path: "/projects/<id>/tasks/<id>" }`), built by the action from ids the service
+// returned: segments of letters, digits and dashes only.
+const orgSubpath = /^(?:\/[A-Za-z0-9-]+)+$/;
+
+const orgPagePath: Record<Extract<OrgPage, string>, string> = { dashboard: "", projects: "/projects", members: "/members", data: "/data" };
 
 /**
  * Re-renders the org pages an action's change shows on, so server-rendered lists are fresh in the action's response.
@@ -58,6 +62,7 @@ export async function revalidateOrgPages(user: { id: string }, orgId: unknown, p
   if (!membership) return [];
   const paths = pages.flatMap((page) => {
     if (typeof page === "string") return [`/${membership.slug}${orgPagePath[page]}`];
+    if ("path" in page) return orgSubpath.test(page.path) ? [`/${membership.slug}${page.path}`] : [];
     const projectId = uuidSchema.safeParse(page.project);
     return projectId.success ? [`/${membership.slug}/projects/${projectId.data}`] : [];
   });

@@ -12,6 +12,10 @@ export function Select({ className, compact = false, ...props }: ComponentProps<
   return <select className={clsx("control", compact && "control-compact", className)} {...props} />;
 }
 
+export function Textarea({ className, ...props }: ComponentProps<"textarea">) {
+  return <textarea className={clsx("control control-multiline", className)} {...props} />;
+}
+
 export function Label({ className, ...props }: ComponentProps<"label">) {
   return <label className={clsx("block text-sm font-medium text-zinc-800", className)} {...props} />;
 }

@@ -5,9 +5,31 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
 import { setProjectArchived } from "@/lib/projects/projects";
-import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/tasks";
+import { createTask, deleteTask, getTaskOrThrow, listTasks, updateTask } from "@/lib/projects/tasks";
 
 describe("tasks", () => {
+  it("reads one task with its project and people, and only under its own org and project", async () => {
+    const { org, owner, member, actors } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id, "Launch");
+    const otherProject = await createProjectFor(org.id, owner.id);
+    const task = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Ship", assigneeId: member.id, dueOn: "2026-12-31" } });
+    expect(await getTaskOrThrow({ actor: actors.member, orgId: org.id, projectId: project.id, taskId: task.id })).toMatchObject({
+      id: task.id,
+      title: "Ship",
+      projectName: "Launch",
+      projectArchived: false,
+      status: "todo",
+      dueOn: "2026-12-31",
+      assignee: { id: member.id, label: member.name ?? member.email },
+      createdBy: owner.name ?? owner.email,
+    });
+    // The right id under another project of the same org is not found: the URL cannot mix them.
+    await expect(getTaskOrThrow({ actor: actors.owner, orgId: org.id, projectId: otherProject.id, taskId: task.id })).rejects.toMatchObject({ code: "not_found" });
+    const stranger = await createOrgWithRoles();
+    await expect(getTaskOrThrow({ actor: stranger.actors.owner, orgId: org.id, projectId: project.id, taskId: task.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(getTaskOrThrow({ actor: stranger.actors.owner, orgId: stranger.org.id, projectId: project.id, taskId: task.id })).rejects.toMatchObject({ code: "not_found" });
+  });
+
   it("pages through tasks newest first with keyset cursors, without gaps or repeats", async () => {
     const { org, owner } = await createOrgWithRoles();
     const project = await createProjectFor(org.id, owner.id);

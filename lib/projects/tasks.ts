@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { memberships, projects, tasks, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { getReadDb } from "@/lib/db/replicas";
 import { withTx } from "@/lib/db/transaction";
@@ -221,6 +222,60 @@ export async function listTasks(
       assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName, email: r.assigneeEmail! } : null,
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAtText, last.id) : null,
+  };
+}
+
+export type TaskDetail = {
+  id: string;
+  projectId: string;
+  projectName: string;
+  projectArchived: boolean;
+  title: string;
+  status: TaskStatus;
+  dueOn: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  assignee: { id: string; label: string } | null;
+  createdBy: string | null;
+};
+
+/**
+ * One task with its project, assignee and author, for the task's page: one query (the people are joined). Scoped by
+ * org and project as well as by id, so a task of another project or tenant is not found. Read like listTasks.
+ */
+export async function getTaskOrThrow(
+  { actor, orgId, projectId, taskId }: { actor: Actor; orgId: string; projectId: string; taskId: string },
+  db: Db = getReadDb(),
+): Promise<TaskDetail> {
+  await requirePermissionToRead(actor, orgId, projectPermissions["task:read"]);
+  const creators = alias(users, "creators");
+  const [row] = await db
+    .select({
+      id: tasks.id,
+      projectId: tasks.projectId,
+      projectName: projects.name,
+      projectArchivedAt: projects.archivedAt,
+      title: tasks.title,
+      status: tasks.status,
+      dueOn: tasks.dueOn,
+      createdAt: tasks.createdAt,
+      updatedAt: tasks.updatedAt,
+      assigneeId: users.id,
+      assigneeLabel: sql<string | null>`coalesce(${users.name}, ${users.email})`,
+      createdBy: sql<string | null>`coalesce(${creators.name}, ${creators.email})`,
+    })
+    .from(tasks)
+    .innerJoin(projects, eq(projects.id, tasks.projectId))
+    .leftJoin(users, eq(users.id, tasks.assigneeId))
+    .leftJoin(creators, eq(creators.id, tasks.createdById))
+    .where(and(eq(tasks.orgId, orgId), eq(tasks.projectId, projectId), eq(tasks.id, taskId)))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "Task not found.");
+  const { projectArchivedAt, assigneeId, assigneeLabel, ...task } = row;
+  return {
+    ...task,
+    projectArchived: projectArchivedAt !== null,
+    assignee: assigneeId ? { id: assigneeId, label: assigneeLabel ?? "" } : null,
   };
 }
 

@@ -69,7 +69,7 @@ describe("what server actions revalidate", () => {
       ["renameProject", () => renameProjectAction(null, form({ orgId: org.id, projectId: project.id, name: "Roadmap 2" })), [`${s}/projects`, p]],
       ["archiveProject", () => archiveProjectAction(null, form({ orgId: org.id, projectId: project.id, archived: "false" })), [s, `${s}/projects`, p]],
       ["createTask", () => createTaskAction(null, form({ orgId: org.id, projectId: project.id, title: "Write it" })), [s, p]],
-      ["updateTask", () => updateTaskAction(null, form({ orgId: org.id, taskId: task.id, status: "done" })), [s, p]],
+      ["updateTask", () => updateTaskAction(null, form({ orgId: org.id, taskId: task.id, status: "done" })), [s, p, `${p}/tasks/${task.id}`]],
       ["deleteTask", () => deleteTaskAction(null, form({ orgId: org.id, taskId: task.id })), [s, p]],
       ["changeMemberRole", () => changeMemberRoleAction(null, form({ orgId: org.id, userId: member.id, role: "admin" })), [`${s}/members`]],
       ["requestReport", () => requestReportAction(null, form({ orgId: org.id, kind: "tasks" })), [`${s}/data`]],
@@ -116,6 +116,17 @@ describe("revalidateOrgPages", () => {
     expect(await revalidateOrgPages(member, other.org.id, ["projects"])).toEqual([]);
     expect(await revalidateOrgPages(member, `/${org.slug}/../admin`, ["projects"])).toEqual([]);
     expect(await revalidateOrgPages(member, org.id, [{ project: "../../settings" }, { project: ["x"] }])).toEqual([]);
-    expect(revalidated.paths).toEqual([`/${org.slug}`, `/${org.slug}/data`, `/${org.slug}/projects/${projectId}`]);
+    expect(await revalidateOrgPages(member, org.id, [{ path: `/projects/${projectId}/tasks/${projectId}` }])).toEqual([
+      `/${org.slug}/projects/${projectId}/tasks/${projectId}`,
+    ]);
+    for (const path of ["/../admin", "projects", "//evil.example", "/projects/a?b", "/projects/", ""]) {
+      expect(await revalidateOrgPages(member, org.id, [{ path }]), path).toEqual([]);
+    }
+    expect(revalidated.paths).toEqual([
+      `/${org.slug}`,
+      `/${org.slug}/data`,
+      `/${org.slug}/projects/${projectId}`,
+      `/${org.slug}/projects/${projectId}/tasks/${projectId}`,
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { createProject, renameProject, setProjectArchived } from "@/lib/projects
 import { createTask, deleteTask, updateTask } from "@/lib/projects/tasks";
 import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
 import { oneTaskOf } from "./task-list-form";
+import { taskPath } from "./task-path";
 
 // Thin by design: the services validate the input, authorize the user for the org in it, and record activity.
 // Each action names the pages its change shows on (never a path from the form), revalidated once the service succeeded.
@@ -41,7 +42,7 @@ export async function createTaskAction(_: ActionState<unknown>, form: FormData):
 export async function updateTaskAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
   return runAction("updateTask", oneTaskOf(form), async (user, input) => {
     const task = await updateTask({ actor: { userId: user.id }, input });
-    await revalidateOrgPages(user, input.orgId, ["dashboard", { project: task.projectId }]);
+    await revalidateOrgPages(user, input.orgId, ["dashboard", { project: task.projectId }, { path: taskPath(task) }]);
   }, "Saved.");
 }
 

@@ -125,6 +125,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
             // Another page or filter starts with no result of this one's actions on show.
             key={`${f.status ?? ""}|${f.assignee ?? ""}|${f.q ?? ""}|${f.cursor ?? ""}`}
             orgId={org.id}
+            basePath={path}
             members={memberOptions}
             canDelete={can(role, projectPermissions["task:delete"])}
             readOnly={Boolean(project.archivedAt)}

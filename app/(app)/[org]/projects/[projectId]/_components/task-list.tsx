@@ -27,7 +27,7 @@ type Kind = "status" | "delete";
  * ids into every row (half of a row's HTML). Before hydration or without JavaScript the forms post as they are: the
  * pressed button names the task (`taskId`), and the status action picks that row's select (../../task-list-form.ts).
  */
-export function TaskList({ tasks, orgId, members, canDelete, readOnly }: { tasks: TaskRowData[]; orgId: string; members: MemberList; canDelete: boolean; readOnly: boolean }) {
+export function TaskList({ tasks, orgId, basePath, members, canDelete, readOnly }: { tasks: TaskRowData[]; orgId: string; basePath: string; members: MemberList; canDelete: boolean; readOnly: boolean }) {
   const statusFormId = useId();
   const deleteFormId = useId();
   const [statusState, dispatchStatus] = useActionState<ActionState<unknown>, FormData>(updateTaskAction, null);
@@ -98,7 +98,7 @@ export function TaskList({ tasks, orgId, members, canDelete, readOnly }: { tasks
       ) : null}
       <ul className="divide-y divide-zinc-100" aria-label="Tasks">
         {tasks.map((task) => (
-          <TaskRow key={task.id} task={task} orgId={orgId} members={members} actions={readOnly ? null : actions} />
+          <TaskRow key={task.id} task={task} orgId={orgId} href={`${basePath}/tasks/${task.id}`} members={members} actions={readOnly ? null : actions} />
         ))}
       </ul>
     </>

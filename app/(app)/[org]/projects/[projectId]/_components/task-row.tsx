@@ -2,7 +2,6 @@
 
 import { useState } from "react";
 import { ActionForm, SelectField, SubmitButton, TextField } from "@/components/action-form";
-import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { formatDate } from "@/lib/format";
@@ -11,6 +10,8 @@ import { updateTaskAction } from "../../actions";
 import { rowStatusField } from "../../task-list-form";
 import { memberOptionsOf, type MemberList } from "./member-list";
 import type { TaskListActions } from "./task-list";
+import { TaskStatusBadge } from "./task-status-badge";
+import Link from "next/link";
 
 export type TaskRowData = {
   id: string;
@@ -22,10 +23,8 @@ export type TaskRowData = {
   assigneeLabel?: string;
 };
 
-const statusTone = { todo: "gray", in_progress: "indigo", done: "green" } as const;
-
 /** One task of the list; `actions` is null on an archived project (nothing can change). */
-export function TaskRow({ task, orgId, members, actions }: { task: TaskRowData; orgId: string; members: MemberList; actions: TaskListActions | null }) {
+export function TaskRow({ task, orgId, href, members, actions }: { task: TaskRowData; orgId: string; href: string; members: MemberList; actions: TaskListActions | null }) {
   const [editing, setEditing] = useState(false);
 
   if (editing) {
@@ -53,9 +52,9 @@ export function TaskRow({ task, orgId, members, actions }: { task: TaskRowData; 
   return (
     <li className="task-row" aria-label={task.title}>
       <div className="task-body">
-        <p className={task.status === "done" ? "task-title-done" : "task-title"}>{task.title}</p>
+        <p className={task.status === "done" ? "task-title-done" : "task-title"}><Link href={href}>{task.title}</Link></p>
         <p className="task-meta">
-          <Badge tone={statusTone[task.status]}>{taskStatusLabels[task.status]}</Badge>
+          <TaskStatusBadge status={task.status} />
           <span>{task.assigneeLabel ?? "Unassigned"}</span>
           {task.dueOn ? (
             <>
