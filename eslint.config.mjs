@@ -8,7 +8,7 @@ export const layers = {
   // Infrastructure: knows no product concept.
   infra: ["./lib/app-config.ts", "./lib/cache", "./lib/db", "./lib/env.ts", "./lib/errors.ts", "./lib/format.ts", "./lib/jobs", "./lib/observability", "./lib/plain-text.ts", "./lib/runtime", "./lib/seal.ts", "./lib/security", "./lib/storage", "./lib/utils.ts"],
   // Domains: each owns its tables' services, permissions, activity types and events.
-  domains: ["./lib/activity", "./lib/auth", "./lib/data-transfers", "./lib/email", "./lib/orgs", "./lib/projects"],
+  domains: ["./lib/activity", "./lib/auth", "./lib/comments", "./lib/data-transfers", "./lib/email", "./lib/orgs", "./lib/projects"],
   // What composes the domains: the job layer (functions, their registry, the runners) and the server-action plumbing.
   composition: ["./lib/inngest", "./lib/server-action.ts"],
   // Test support: factories, the test setup, fakes. Only tests import it.

@@ -6,3 +6,4 @@ export * from "./activity";
 export * from "./jobs";
 export * from "./files";
 export * from "./data-transfers";
+export * from "./comments";

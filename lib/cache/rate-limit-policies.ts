@@ -26,6 +26,9 @@ export const rateLimitPolicies = {
   // "You were assigned a task": per assigning user and per assignee.
   "task-mail-user": { per: "user", limit: 100, windowSeconds: 60 * 60 },
   "task-mail-recipient": { per: "recipient", limit: 30, windowSeconds: 60 * 60 },
+  // "You were mentioned in a comment": per mentioning user and per mentioned member.
+  "mention-mail-user": { per: "user", limit: 100, windowSeconds: 60 * 60 },
+  "mention-mail-recipient": { per: "recipient", limit: 30, windowSeconds: 60 * 60 },
   // "Your report is ready" goes to the user who asked for it: sender and recipient are one.
   "report-mail": { per: "user", limit: 20, windowSeconds: 60 * 60 },
   // Every authenticated server action, per user.

@@ -29,6 +29,12 @@ const mailPolicies = {
     senderRefusal: (wait) => `You assigned too many tasks to others recently (each one emails them). Try again in ${wait}, or leave it unassigned for now.`,
     recipientRefusal: (wait) => `This person was emailed about too many assigned tasks recently. Try again in ${wait}, or leave it unassigned for now.`,
   },
+  "comment-mention": {
+    sender: "mention-mail-user",
+    recipient: "mention-mail-recipient",
+    senderRefusal: (wait) => `You mentioned too many people recently (each mention emails them). Try again in ${wait}, or post it without the @.`,
+    recipientRefusal: (wait) => `This person was emailed about too many mentions recently. Try again in ${wait}, or post it without the @.`,
+  },
   // Sent to the user who asked for the report.
   "report-ready": {
     sender: "report-mail",

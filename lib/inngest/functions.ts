@@ -2,6 +2,7 @@ import { generateReport } from "@/lib/inngest/functions/generate-report";
 import { importTasks } from "@/lib/inngest/functions/import-tasks";
 import { issuePasswordReset } from "@/lib/inngest/functions/issue-password-reset";
 import { maintainDatabase } from "@/lib/inngest/functions/maintain-database";
+import { notifyMentionedMember } from "@/lib/inngest/functions/notify-mentioned-member";
 import { notifyTaskAssignee } from "@/lib/inngest/functions/notify-task-assignee";
 import { purgeDeletedOrganizations } from "@/lib/inngest/functions/purge-deleted-organizations";
 import { recordJobFailure } from "@/lib/inngest/functions/record-job-failure";
@@ -18,6 +19,7 @@ export const jobFunctions = [
   sendPasswordResetEmail,
   sendInvitationEmail,
   notifyTaskAssignee,
+  notifyMentionedMember,
   importTasks,
   generateReport,
   redispatchOutbox,

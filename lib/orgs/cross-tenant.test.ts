@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { listRecentActivity } from "@/lib/activity/list-activity";
+import { createComment, deleteComment, getCommentStats, listTaskComments, updateComment } from "@/lib/comments/comments";
 import { findOrgForMember } from "@/lib/orgs/get-org-context";
 import { acceptInvitation, createInvitation, listOpenInvitations, revokeInvitation } from "@/lib/orgs/invitations";
 import { changeMemberRole, listMembers, removeMember } from "@/lib/orgs/members";
@@ -14,7 +15,7 @@ import {
   renameProject,
   setProjectArchived,
 } from "@/lib/projects/projects";
-import { createTask, deleteTask, listTasks, updateTask } from "@/lib/projects/tasks";
+import { createTask, deleteTask, getTaskOrThrow, listTasks, updateTask } from "@/lib/projects/tasks";
 import {
   createInvitationFor,
   createOrgWithRoles,
@@ -43,8 +44,9 @@ async function setUpTenants() {
   const projectB = await createProjectFor(b.org.id, b.owner.id, "B's secret project");
   const taskB = await createTaskFor(b.org.id, projectB.id, b.owner.id, "B's secret task");
   const invitationB = await createInvitationFor(b.org.id, b.owner.id);
+  const commentB = await createComment({ actor: b.actors.member, input: { orgId: b.org.id, taskId: taskB.id, body: "B's secret comment" } });
   const outsider = await createUser();
-  return { a, b, projectA, taskA, projectB, taskB, invitationB, outsider: { userId: outsider.id } as Actor };
+  return { a, b, projectA, taskA, projectB, taskB, invitationB, commentB, outsider: { userId: outsider.id } as Actor };
 }
 
 type Attack = [name: string, run: (t: Tenants, actor: Actor) => Promise<unknown>];
@@ -59,9 +61,15 @@ const attacksOnOrgB: Attack[] = [
   ["renameProject", (t, actor) => renameProject({ actor, input: { orgId: t.b.org.id, projectId: t.projectB.id, name: "Pwned" } })],
   ["setProjectArchived", (t, actor) => setProjectArchived({ actor, input: { orgId: t.b.org.id, projectId: t.projectB.id, archived: true } })],
   ["listTasks", (t, actor) => listTasks({ actor, orgId: t.b.org.id, projectId: t.projectB.id, filters: {} })],
+  ["getTaskOrThrow", (t, actor) => getTaskOrThrow({ actor, orgId: t.b.org.id, projectId: t.projectB.id, taskId: t.taskB.id })],
   ["createTask", (t, actor) => createTask({ actor, input: { orgId: t.b.org.id, projectId: t.projectB.id, title: "Planted" } })],
   ["updateTask", (t, actor) => updateTask({ actor, input: { orgId: t.b.org.id, taskId: t.taskB.id, title: "Pwned" } })],
   ["deleteTask", (t, actor) => deleteTask({ actor, input: { orgId: t.b.org.id, taskId: t.taskB.id } })],
+  ["listTaskComments", (t, actor) => listTaskComments({ actor, orgId: t.b.org.id, taskId: t.taskB.id })],
+  ["getCommentStats", (t, actor) => getCommentStats({ actor, orgId: t.b.org.id })],
+  ["createComment", (t, actor) => createComment({ actor, input: { orgId: t.b.org.id, taskId: t.taskB.id, body: "Planted" } })],
+  ["updateComment", (t, actor) => updateComment({ actor, input: { orgId: t.b.org.id, commentId: t.commentB.id, body: "Pwned" } })],
+  ["deleteComment", (t, actor) => deleteComment({ actor, input: { orgId: t.b.org.id, commentId: t.commentB.id } })],
   ["listMembers", (t, actor) => listMembers({ actor, orgId: t.b.org.id })],
   ["changeMemberRole", (t, actor) => changeMemberRole({ actor, input: { orgId: t.b.org.id, userId: t.b.member.id, role: "owner" } })],
   ["changeMemberRole (self to owner)", (t, actor) => changeMemberRole({ actor, input: { orgId: t.b.org.id, userId: actor.userId, role: "owner" } })],
@@ -80,9 +88,13 @@ const attacksThroughOrgA: Attack[] = [
   ["getProjectOrThrow", (t, actor) => getProjectOrThrow({ actor, orgId: t.a.org.id, projectId: t.projectB.id })],
   ["renameProject", (t, actor) => renameProject({ actor, input: { orgId: t.a.org.id, projectId: t.projectB.id, name: "Pwned" } })],
   ["setProjectArchived", (t, actor) => setProjectArchived({ actor, input: { orgId: t.a.org.id, projectId: t.projectB.id, archived: true } })],
+  ["getTaskOrThrow", (t, actor) => getTaskOrThrow({ actor, orgId: t.a.org.id, projectId: t.projectB.id, taskId: t.taskB.id })],
   ["createTask in B's project", (t, actor) => createTask({ actor, input: { orgId: t.a.org.id, projectId: t.projectB.id, title: "Planted" } })],
   ["updateTask", (t, actor) => updateTask({ actor, input: { orgId: t.a.org.id, taskId: t.taskB.id, status: "done" } })],
   ["deleteTask", (t, actor) => deleteTask({ actor, input: { orgId: t.a.org.id, taskId: t.taskB.id } })],
+  ["createComment on B's task", (t, actor) => createComment({ actor, input: { orgId: t.a.org.id, taskId: t.taskB.id, body: "Planted" } })],
+  ["updateComment of B's comment", (t, actor) => updateComment({ actor, input: { orgId: t.a.org.id, commentId: t.commentB.id, body: "Pwned" } })],
+  ["deleteComment of B's comment", (t, actor) => deleteComment({ actor, input: { orgId: t.a.org.id, commentId: t.commentB.id } })],
   ["changeMemberRole of B's member", (t, actor) => changeMemberRole({ actor, input: { orgId: t.a.org.id, userId: t.b.member.id, role: "member" } })],
   ["removeMember of B's member", (t, actor) => removeMember({ actor, input: { orgId: t.a.org.id, userId: t.b.owner.id } })],
   ["revokeInvitation of B's invitation", (t, actor) => revokeInvitation({ actor, input: { orgId: t.a.org.id, invitationId: t.invitationB.id } })],
@@ -122,6 +134,11 @@ describe("cross-tenant isolation", () => {
       expect(own.items.map((i) => i.id)).toEqual([t.taskA.id]);
     });
 
+    it("listTaskComments of B's task under A's orgId shows nothing of B", async () => {
+      const page = await listTaskComments({ actor: t.a.actors.owner, orgId: t.a.org.id, taskId: t.taskB.id });
+      expect(page.items).toEqual([]);
+    });
+
     it("cannot assign one of A's tasks to a member of B", async () => {
       const before = await snapshotOrg(t.a.org.id);
       await expect(
@@ -152,5 +169,7 @@ describe("cross-tenant isolation", () => {
     expect(tasks.items.map((i) => i.title)).toEqual(["B's secret task"]);
     expect((await listOpenInvitations({ actor, orgId: t.b.org.id })).map((i) => i.id)).toEqual([t.invitationB.id]);
     expect(await listMembers({ actor, orgId: t.b.org.id })).toHaveLength(3);
+    const comments = await listTaskComments({ actor, orgId: t.b.org.id, taskId: t.taskB.id });
+    expect(comments.items.map((c) => c.body)).toEqual(["B's secret comment"]);
   });
 });

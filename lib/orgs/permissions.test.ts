@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { invitations, projects, tasks } from "@/db/schema";
+import { invitations, projects, taskComments, tasks } from "@/db/schema";
+import { createComment, deleteComment, listTaskComments, updateComment } from "@/lib/comments/comments";
 import { listRecentActivity } from "@/lib/activity/list-activity";
 import { getDb } from "@/lib/db/client";
 import { createInvitation, listOpenInvitations, revokeInvitation } from "@/lib/orgs/invitations";
@@ -73,6 +74,9 @@ const expectedMatrix: Record<string, Record<Role, boolean>> = {
   "task:create":            { owner: O, admin: O, member: O },
   "task:update":            { owner: O, admin: O, member: O },
   "task:delete":            { owner: O, admin: O, member: X },
+  "comment:read":           { owner: O, admin: O, member: O },
+  "comment:create":         { owner: O, admin: O, member: O },
+  "comment:delete-any":     { owner: O, admin: O, member: X },
   "activity:read":          { owner: O, admin: O, member: O },
   "import:create":          { owner: O, admin: O, member: X },
   "report:request":         { owner: O, admin: O, member: O },
@@ -149,6 +153,17 @@ const projectNamesOf = async (orgId: string) =>
   (await getDb().select({ name: projects.name }).from(projects).where(eq(projects.orgId, orgId))).map((r) => r.name);
 const taskTitlesOf = async (projectId: string) =>
   (await getDb().select({ title: tasks.title }).from(tasks).where(eq(tasks.projectId, projectId))).map((r) => r.title);
+const commentBodiesOf = async (taskId: string) =>
+  (await getDb().select({ body: taskComments.body }).from(taskComments).where(eq(taskComments.taskId, taskId))).map((r) => r.body);
+/** A comment on a new task by a fourth member of the org: someone none of the three roles under test is. */
+async function commentByAnother(orgId: string, ownerId: string) {
+  const author = await createUser();
+  await addMember(orgId, author.id, "member");
+  const project = await createProjectFor(orgId, ownerId);
+  const task = await createTaskFor(orgId, project.id, ownerId);
+  const comment = await createComment({ actor: { userId: author.id }, input: { orgId, taskId: task.id, body: "By another" } });
+  return { task, commentId: comment.id };
+}
 const invitationRolesTo = async (orgId: string, email: string) =>
   (
     await getDb()
@@ -253,6 +268,54 @@ const serviceCases: ServiceCase[] = [
       return {
         act: (actor) => deleteTask({ actor, input: { orgId: org.id, taskId: task.id } }),
         tookEffect: async () => (await getTaskRow(task.id)) === undefined,
+      };
+    },
+  },
+  {
+    action: "list a task's comments",
+    allowed: { owner: O, admin: O, member: O },
+    arrange: async ({ org, owner }) => {
+      const project = await createProjectFor(org.id, owner.id);
+      const task = await createTaskFor(org.id, project.id, owner.id);
+      await createComment({ actor: { userId: owner.id }, input: { orgId: org.id, taskId: task.id, body: "Visible comment" } });
+      return {
+        act: async (actor) => expect((await listTaskComments({ actor, orgId: org.id, taskId: task.id })).items.map((c) => c.body)).toEqual(["Visible comment"]),
+      };
+    },
+  },
+  {
+    action: "comment on a task",
+    allowed: { owner: O, admin: O, member: O },
+    arrange: async ({ org, owner }) => {
+      const project = await createProjectFor(org.id, owner.id);
+      const task = await createTaskFor(org.id, project.id, owner.id);
+      return {
+        act: (actor) => createComment({ actor, input: { orgId: org.id, taskId: task.id, body: "New comment" } }),
+        tookEffect: async () => (await commentBodiesOf(task.id)).includes("New comment"),
+      };
+    },
+  },
+  {
+    // Editing is the author's alone: no role edits someone else's comment (comments.test.ts: the author may).
+    action: "edit another member's comment",
+    allowed: { owner: X, admin: X, member: X },
+    arrange: async ({ org, owner }) => {
+      const { task, commentId } = await commentByAnother(org.id, owner.id);
+      return {
+        act: (actor) => updateComment({ actor, input: { orgId: org.id, commentId, body: "Edited" } }),
+        tookEffect: async () => (await commentBodiesOf(task.id)).includes("Edited"),
+      };
+    },
+  },
+  {
+    action: "delete another member's comment",
+    allowed: { owner: O, admin: O, member: X },
+    arrange: async ({ org, owner }) => {
+      const { task } = await commentByAnother(org.id, owner.id);
+      const [comment] = await getDb().select({ id: taskComments.id }).from(taskComments).where(eq(taskComments.taskId, task.id));
+      return {
+        act: (actor) => deleteComment({ actor, input: { orgId: org.id, commentId: comment!.id } }),
+        tookEffect: async () => (await commentBodiesOf(task.id)).length === 0,
       };
     },
   },

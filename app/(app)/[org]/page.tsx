@@ -6,6 +6,7 @@ import { getActivitySummary, type ActivitySummary } from "@/lib/activity/get-act
 import { requireUserOrRedirect } from "@/lib/auth/current-user";
 import { getOrgContextOrNotFound } from "@/lib/orgs/get-org-context";
 import { getOrgStats } from "@/lib/projects/projects";
+import { getCommentStats } from "@/lib/comments/comments";
 import { ActivityList } from "./_components/activity-list";
 import { PageHeader } from "./_components/page-header";
 import { formatDay } from "@/lib/format";
@@ -20,13 +21,14 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
   // Both lookups start now, so they reach the cache store in one round trip; the activity still streams in below.
   const summary = getActivitySummary({ actor, orgId: org.id });
   summary.catch(() => {}); // awaited in RecentActivity; not an unhandled rejection if the stats fail first
-  const stats = await getOrgStats({ actor, orgId: org.id });
+  const [stats, comments] = await Promise.all([getOrgStats({ actor, orgId: org.id }), getCommentStats({ actor, orgId: org.id })]);
   const tiles = [
     { label: "Active projects", value: stats.projects, href: `/${org.slug}/projects` },
     { label: "To do", value: stats.todo },
     { label: "In progress", value: stats.inProgress },
     { label: "Done", value: stats.done },
     { label: "Members", value: stats.members, href: `/${org.slug}/members` },
+    { label: "Comments, 30 days", value: comments.last30Days },
   ];
   return (
     <>

@@ -2,6 +2,7 @@ import { Icon } from "@/components/icon";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ActivityText, ActivityType } from "@/lib/activity/activity-types";
 import type { ActivityItem } from "@/lib/activity/list-activity";
+import { commentActivityTexts } from "@/lib/comments/activity";
 import { dataTransferActivityTexts } from "@/lib/data-transfers/activity";
 import { formatDateTime } from "@/lib/format";
 import { orgActivityTexts } from "@/lib/orgs/activity";
@@ -10,7 +11,7 @@ import { projectActivityTexts } from "@/lib/projects/activity";
 // Every module's activity texts, merged: the type check fails when a declared type has no text. A type no module
 // declares any more (an event recorded before a module was removed) shows as its name.
 const activityTexts = new Map<string, ActivityText>(
-  Object.entries({ ...orgActivityTexts, ...projectActivityTexts, ...dataTransferActivityTexts } satisfies Record<ActivityType, ActivityText>),
+  Object.entries({ ...orgActivityTexts, ...projectActivityTexts, ...dataTransferActivityTexts, ...commentActivityTexts } satisfies Record<ActivityType, ActivityText>),
 );
 
 function describe(item: ActivityItem): string {

@@ -11,22 +11,28 @@ import { uuidSchema } from "@/lib/orgs/schemas";
 import { getTaskOrThrow } from "@/lib/projects/tasks";
 import { PageHeader } from "../../../../_components/page-header";
 import { TaskStatusBadge } from "../../_components/task-status-badge";
+import { TaskComments } from "../../../../comments/_components/task-comments";
 
 export const metadata: Metadata = { title: "Task" };
 
-type Props = { params: Promise<{ org: string; projectId: string; taskId: string }> };
+type Props = {
+  params: Promise<{ org: string; projectId: string; taskId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 /** A task on a page of its own: its details, and the sections other modules add below them. */
-export default async function TaskPage({ params }: Props) {
+export default async function TaskPage({ params, searchParams }: Props) {
   const { org: slug, projectId, taskId } = await params;
+  const { comments: commentsCursor } = await searchParams;
   if (!uuidSchema.safeParse(projectId).success || !uuidSchema.safeParse(taskId).success) notFound();
   const user = await requireUserOrRedirect(`/${slug}/projects/${projectId}/tasks/${taskId}`);
-  const { org } = await getOrgContextOrNotFound(user.id, slug);
+  const { org, role } = await getOrgContextOrNotFound(user.id, slug);
   const task = await getTaskOrThrow({ actor: { userId: user.id }, orgId: org.id, projectId, taskId }).catch((error) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
   const projectPath = `/${org.slug}/projects/${task.projectId}`;
+  const path = `${projectPath}/tasks/${task.id}`;
 
   return (
     <>
@@ -48,6 +54,15 @@ export default async function TaskPage({ params }: Props) {
           <p className="mt-4 text-sm"><Link href={projectPath} className="text-indigo-700 hover:underline">Change it in the task list</Link></p>
         </CardBody>
       </Card>
+      <TaskComments
+        org={org}
+        taskId={task.id}
+        user={user}
+        role={role}
+        readOnly={task.projectArchived}
+        path={path}
+        cursor={typeof commentsCursor === "string" ? commentsCursor : undefined}
+      />
     </>
   );
 }
