@@ -41,6 +41,8 @@ type Org = {
   slug: string;
   projectId: string;
   taskId: string;
+  /** A comment on the task, by the org's owner. */
+  commentId: string;
   invitationId: string;
   invitationToken: string;
   invitationEmail: string;
@@ -62,8 +64,10 @@ const csv = { filename: "tasks.csv", contentType: "text/csv", content: "title,st
 type OrgActionSpec = {
   kind: "org";
   /** The org page whose form calls it (the action is posted there, as the browser does). */
-  page: (org: { slug: string; projectId: string }) => string;
+  page: (org: { slug: string; projectId: string; taskId: string }) => string;
   allowed: Role[];
+  /** What a role not in `allowed` is told, when the service words it itself (the default is the role refusal). */
+  forbidden?: string;
   /** The form, filled with `org`'s ids; `children` (ids inside the org: projects, tasks, …) may come from another org. */
   fields: (org: Org, children: Org) => Fields;
   /** Takes ids of things inside the org: its own orgId with another org's ids is refused with this message. */
@@ -91,6 +95,7 @@ type PublicActionSpec = {
 type ActionSpec = (OrgActionSpec | AccountActionSpec | PublicActionSpec) & { order: number };
 
 const at = (path: string) => (org: { slug: string }) => `/${org.slug}${path}`;
+const taskPage = (o: { slug: string; projectId: string; taskId: string }) => `/${o.slug}/projects/${o.projectId}/tasks/${o.taskId}`;
 
 const actions: Record<string, ActionSpec> = {
   createProjectAction: {
@@ -107,6 +112,22 @@ const actions: Record<string, ActionSpec> = {
     kind: "org", order: 3, page: (o) => `/${o.slug}/projects/${o.projectId}`, allowed: everyone, mixed: "Project not found.",
     fields: (org, c) => [["orgId", org.id], ["projectId", c.projectId], ["title", "Attack task"], ["status", "todo"], ["assigneeId", ""], ["dueOn", ""]],
     positive: { as: "memberV", expect: "ok" },
+  },
+  createCommentAction: {
+    kind: "org", order: 3.1, page: taskPage, allowed: everyone, mixed: "Task not found.",
+    fields: (org, c) => [["orgId", org.id], ["taskId", c.taskId], ["body", "Attack comment"]],
+    positive: { as: "memberV", expect: "ok" },
+  },
+  // Editing is the author's alone (each org's comment is its owner's); deleting is the author's or a manager's.
+  updateCommentAction: {
+    kind: "org", order: 3.2, page: taskPage, allowed: owners, forbidden: "Only its author can edit a comment.", mixed: "Comment not found.",
+    fields: (org, c) => [["orgId", org.id], ["commentId", c.commentId], ["body", "Edited by attacker"]],
+    positive: { as: "ownerV", expect: "ok" },
+  },
+  deleteCommentAction: {
+    kind: "org", order: 3.3, page: taskPage, allowed: managers, forbidden: "Only its author or an admin can delete a comment.", mixed: "Comment not found.",
+    fields: (org, c) => [["orgId", org.id], ["commentId", c.commentId]],
+    positive: { as: "adminV", expect: "ok" },
   },
   updateTaskAction: {
     kind: "org", order: 4, page: (o) => `/${o.slug}/projects/${o.projectId}`, allowed: everyone, mixed: "Task not found.",
@@ -374,10 +395,11 @@ async function join(user: User, token: string) {
 async function fillOrg(owner: User, org: { id: string; slug: string }, targetUserId: string): Promise<Org> {
   const project = (await ok("createProjectAction", owner, [["orgId", org.id], ["name", `Plans of ${org.slug}`]], `/${org.slug}/projects`)) as { id: string };
   const task = (await ok("createTaskAction", owner, [["orgId", org.id], ["projectId", project.id], ["title", "Secret task"]], `/${org.slug}/projects/${project.id}`)) as { id: string };
+  const comment = (await ok("createCommentAction", owner, [["orgId", org.id], ["taskId", task.id], ["body", "Secret comment"]], taskPage({ slug: org.slug, projectId: project.id, taskId: task.id }))) as { id: string };
   const invitationEmail = `pending-${randomUUID().slice(0, 8)}@example.test`;
   const invitation = await invite(owner, org, invitationEmail, "member");
   const report = (await ok("requestReportAction", owner, [["orgId", org.id], ["kind", "tasks"]], `/${org.slug}/data`)) as { reportId: string };
-  return { ...org, projectId: project.id, taskId: task.id, invitationId: invitation.id, invitationToken: invitation.token, invitationEmail, reportId: report.reportId, targetUserId };
+  return { ...org, projectId: project.id, taskId: task.id, commentId: comment.id, invitationId: invitation.id, invitationToken: invitation.token, invitationEmail, reportId: report.reportId, targetUserId };
 }
 
 /** Until the server has stopped writing (mail, reports, outbox dispatch of the setup): two quiet scrapes in a row. */
@@ -629,7 +651,7 @@ test.describe("attacks", () => {
         for (const [role, user] of Object.entries(insiders) as [Role, User][]) {
           await cell(`${name} ${role} of the victim, other org's ids`, name, user, spec.fields(O, O), page, { error: ORG_NOT_FOUND });
           if (!spec.allowed.includes(role)) {
-            await cell(`${name} ${role} of the victim, own ids`, name, user, spec.fields(V, V), page, { error: FORBIDDEN });
+            await cell(`${name} ${role} of the victim, own ids`, name, user, spec.fields(V, V), page, { error: spec.forbidden ?? FORBIDDEN });
           } else if (spec.mixed) {
             await cell(`${name} ${role} of the victim, own orgId + other org's ids`, name, user, spec.fields(V, O), page, { error: spec.mixed }, { scopedWrites: true });
           }
@@ -686,7 +708,8 @@ test.describe("attacks", () => {
     // Fresh things to act on, so each control changes something real.
     const project = (await ok("createProjectAction", users.ownerV, [["orgId", V.id], ["name", "Controls"]], `/${V.slug}/projects`)) as { id: string };
     const task = (await ok("createTaskAction", users.ownerV, [["orgId", V.id], ["projectId", project.id], ["title", "Control task"]], `/${V.slug}/projects/${project.id}`)) as { id: string };
-    const controlOrg: Org = { ...V, projectId: project.id, taskId: task.id };
+    const comment = (await ok("createCommentAction", users.ownerV, [["orgId", V.id], ["taskId", task.id], ["body", "Control comment"]], taskPage({ ...V, projectId: project.id, taskId: task.id }))) as { id: string };
+    const controlOrg: Org = { ...V, projectId: project.id, taskId: task.id, commentId: comment.id };
 
     for (const [name, spec] of Object.entries(actions).sort(([, a], [, b]) => a.order - b.order)) {
       const positive = spec.positive;

@@ -8,7 +8,7 @@ export const mentionHint = "Mention a member with @ and their name or email: the
 /** Posting a comment: a plain form, so it works before hydration and without JavaScript. */
 export function CommentForm({ orgId, taskId }: { orgId: string; taskId: string }) {
   return (
-    <ActionForm action={createCommentAction} resetOnSuccess showSuccess={false} className="space-y-3" aria-label="Add a comment">
+    <ActionForm action={createCommentAction} resetOnSuccess showSuccess={false} className="space-y-3" aria-label="New comment">
       <input type="hidden" name="orgId" value={orgId} />
       <input type="hidden" name="taskId" value={taskId} />
       <TextAreaField label="Add a comment" name="body" rows={3} required maxLength={5000} hint={mentionHint} />
