@@ -9,10 +9,11 @@ import { createOrganization } from "@/lib/orgs/create-organization";
 import { changeMemberRole } from "@/lib/orgs/members";
 import { createProject } from "@/lib/projects/projects";
 import { createTask } from "@/lib/projects/tasks";
+import { createComment } from "@/lib/comments/comments";
 import { memberships } from "@/db/schema";
 import type { TaskStatus } from "@/lib/projects/schemas";
 
-// `npm run db:seed`: a demo organization with three users (one per role), projects and tasks.
+// `npm run db:seed`: a demo organization with three users (one per role), projects, tasks and a few comments.
 // Idempotent: does nothing when the demo owner already exists. Sign in as owner@demo.test / demo-password.
 
 const PASSWORD = "demo-password";
@@ -60,10 +61,15 @@ async function main() {
     const project = await createProject({ actor: owner, input: { orgId: org.id, name: plan.name } });
     for (const title of plan.tasks) {
       const due = new Date(Date.now() + (n % 9) * 86_400_000).toISOString().slice(0, 10);
-      await createTask({
+      const task = await createTask({
         actor: { userId: ids[n % 3]! },
         input: { orgId: org.id, projectId: project.id, title, status: statuses[n % 3], assigneeId: ids[(n + 1) % 3], dueOn: n % 2 ? due : "" },
       });
+      if (n === 0) {
+        // A short conversation on the first task, with a mention (its email goes to the dev mailbox).
+        await createComment({ actor: owner, input: { orgId: org.id, taskId: task.id, body: "@Mia Member could you draft the hero section first?\nThe rest can wait for the typeface." } });
+        await createComment({ actor: { userId: ids[2]! }, input: { orgId: org.id, taskId: task.id, body: "On it. @Adam Admin, do we have the product screenshots yet?" } });
+      }
       n++;
     }
   }
