@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { memberships, tasks, users } from "@/db/schema";
+import { memberships, users } from "@/db/schema";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { orgMembersTag } from "@/lib/activity/org-cache-tags";
 import { defineCache } from "@/lib/cache/define-cache";
@@ -125,8 +125,8 @@ export async function removeMember({ actor, input }: { actor: Actor; input: unkn
     }
     await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
     await invalidateMemberships(tx, [userId]);
-    // Their open work goes back to the pool rather than pointing at someone who can no longer see it.
-    await tx.update(tasks).set({ assigneeId: null }).where(and(eq(tasks.orgId, orgId), eq(tasks.assigneeId, userId)));
+    // Their tasks are unassigned by a trigger on memberships that the projects module owns
+    // (drizzle/0012_unassign_removed_members.sql), in this transaction.
     await recordActivity(tx, {
       orgId,
       actorId: actor.userId,

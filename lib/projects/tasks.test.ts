@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { outboxEvents } from "@/db/schema";
+import { organizations, outboxEvents } from "@/db/schema";
+import { removeMember } from "@/lib/orgs/members";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { createOrgWithRoles, createProjectFor, createUser } from "@/lib/testing/factories";
+import { addMember, createOrg, createOrgWithRoles, createProjectFor, createUser, getTaskRow } from "@/lib/testing/factories";
 import { setProjectArchived } from "@/lib/projects/projects";
 import { createTask, deleteTask, getTaskOrThrow, listTasks, updateTask } from "@/lib/projects/tasks";
 
@@ -163,5 +164,34 @@ describe("assignment emails", () => {
     expect(await assignmentEvents(mine.id)).toEqual([]); // they took it themselves
     await updateTask({ actor: actors.member, input: { orgId: org.id, taskId: mine.id, assigneeId: owner.id } });
     expect(await assignmentEvents(mine.id)).toEqual([expect.objectContaining({ assigneeId: owner.id, actorId: member.id })]);
+  });
+});
+
+describe("a member who leaves an organization (drizzle/0012_unassign_removed_members.sql)", () => {
+  it("is unassigned from its tasks, removed or leaving, and stays assigned in their other organizations", async () => {
+    const { org, owner, admin, member, actors } = await createOrgWithRoles();
+    const other = await createOrg();
+    await addMember(other.id, member.id, "member");
+    const project = await createProjectFor(org.id, owner.id);
+    const otherProject = await createProjectFor(other.id, member.id);
+    const task = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Mine", assigneeId: member.id } });
+    const adminTask = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Admin's", assigneeId: admin.id } });
+    const elsewhere = await createTask({ actor: actors.member, input: { orgId: other.id, projectId: otherProject.id, title: "Theirs", assigneeId: member.id } });
+
+    await removeMember({ actor: actors.owner, input: { orgId: org.id, userId: member.id } });
+    expect((await getTaskRow(task.id))?.assigneeId).toBeNull();
+    expect((await getTaskRow(adminTask.id))?.assigneeId).toBe(admin.id);
+    expect((await getTaskRow(elsewhere.id))?.assigneeId).toBe(member.id);
+
+    await removeMember({ actor: actors.admin, input: { orgId: org.id, userId: admin.id } });
+    expect((await getTaskRow(adminTask.id))?.assigneeId).toBeNull();
+  });
+
+  it("does not stand in the way of deleting the organization with its assigned tasks", async () => {
+    const { org, owner, member, actors } = await createOrgWithRoles();
+    const project = await createProjectFor(org.id, owner.id);
+    const task = await createTask({ actor: actors.owner, input: { orgId: org.id, projectId: project.id, title: "Assigned", assigneeId: member.id } });
+    await getDb().delete(organizations).where(eq(organizations.id, org.id));
+    expect(await getTaskRow(task.id)).toBeUndefined();
   });
 });
