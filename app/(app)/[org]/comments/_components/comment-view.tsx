@@ -7,6 +7,7 @@ import { splitMentions, type Mentionable } from "@/lib/comments/mentions";
 import { formatDateTime } from "@/lib/format";
 import { deleteCommentAction, updateCommentAction } from "../actions";
 import { mentionHint } from "./comment-form";
+import "./comments.css";
 
 export type CommentViewData = {
   id: string;
