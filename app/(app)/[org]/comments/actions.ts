@@ -1,7 +1,7 @@
 "use server";
 
 import { createComment, deleteComment, updateComment, type CommentChange } from "@/lib/comments/comments";
-import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
+import { revalidateOrgPages, runAction } from "@/lib/server-action";
 import { taskPath } from "../projects/task-path";
 
 // Thin by design: the services validate the input, authorize the user for the org in it, and record activity.
@@ -9,7 +9,7 @@ import { taskPath } from "../projects/task-path";
 
 const pagesOf = (c: CommentChange) => ["dashboard" as const, { path: taskPath({ id: c.taskId, projectId: c.projectId }) }];
 
-export async function createCommentAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+export async function createCommentAction(_: unknown, form: FormData) {
   return runAction("createComment", form, async (user, input) => {
     const comment = await createComment({ actor: { userId: user.id }, input });
     await revalidateOrgPages(user, input.orgId, pagesOf(comment));
@@ -17,14 +17,14 @@ export async function createCommentAction(_: ActionState<unknown>, form: FormDat
   }, "Comment posted.");
 }
 
-export async function updateCommentAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+export async function updateCommentAction(_: unknown, form: FormData) {
   return runAction("updateComment", form, async (user, input) => {
     const comment = await updateComment({ actor: { userId: user.id }, input });
     await revalidateOrgPages(user, input.orgId, pagesOf(comment));
   }, "Comment saved.");
 }
 
-export async function deleteCommentAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+export async function deleteCommentAction(_: unknown, form: FormData) {
   return runAction("deleteComment", form, async (user, input) => {
     const comment = await deleteComment({ actor: { userId: user.id }, input });
     await revalidateOrgPages(user, input.orgId, pagesOf(comment));

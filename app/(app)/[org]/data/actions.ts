@@ -2,9 +2,9 @@
 
 import { createReport } from "@/lib/data-transfers/reports";
 import { createTaskImport } from "@/lib/data-transfers/task-imports";
-import { revalidateOrgPages, runAction, type ActionState } from "@/lib/server-action";
+import { revalidateOrgPages, runAction } from "@/lib/server-action";
 
-export async function importTasksAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+export async function importTasksAction(_: unknown, form: FormData) {
   return runAction("importTasks", form, async (user, input) => {
     const upload = form instanceof FormData ? form.get("file") : null;
     const file =
@@ -17,7 +17,7 @@ export async function importTasksAction(_: ActionState<unknown>, form: FormData)
   }, "Import queued. Its progress shows below.");
 }
 
-export async function requestReportAction(_: ActionState<unknown>, form: FormData): Promise<ActionState<unknown>> {
+export async function requestReportAction(_: unknown, form: FormData) {
   return runAction("requestReport", form, async (user, input) => {
     const result = await createReport({ actor: { userId: user.id }, input });
     await revalidateOrgPages(user, input.orgId, ["data"]);

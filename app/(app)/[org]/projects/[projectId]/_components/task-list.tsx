@@ -3,7 +3,6 @@
 import { useActionState, useId, useOptimistic, useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import type { TaskStatus } from "@/lib/projects/task-status";
-import type { ActionState } from "@/lib/server-action";
 import { deleteTaskAction, updateTaskAction } from "../../actions";
 import type { MemberList } from "./member-list";
 import { TaskRow, type TaskRowData } from "./task-row";
@@ -30,8 +29,8 @@ type Kind = "status" | "delete";
 export function TaskList({ tasks, orgId, basePath, members, canDelete, readOnly }: { tasks: TaskRowData[]; orgId: string; basePath: string; members: MemberList; canDelete: boolean; readOnly: boolean }) {
   const statusFormId = useId();
   const deleteFormId = useId();
-  const [statusState, dispatchStatus] = useActionState<ActionState<unknown>, FormData>(updateTaskAction, null);
-  const [deleteState, dispatchDelete] = useActionState<ActionState<unknown>, FormData>(deleteTaskAction, null);
+  const [statusState, dispatchStatus] = useActionState(updateTaskAction, null);
+  const [deleteState, dispatchDelete] = useActionState(deleteTaskAction, null);
   const [, startTransition] = useTransition();
   // Every task sent and not yet answered: cleared when the list's pending actions have all settled.
   const [busy, markBusy] = useOptimistic<ReadonlySet<string>, string>(new Set(), (ids, id) => new Set(ids).add(id));
