@@ -1,14 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { outboxEvents, taskComments, users } from "@/db/schema";
+import { organizations, outboxEvents, taskComments, users } from "@/db/schema";
 import { createComment, deleteComment, getCommentStats, getMentionEmail, listTaskComments, updateComment } from "@/lib/comments/comments";
 import { createMemoryLimiter, setRateLimiterForTests } from "@/lib/cache/rate-limit";
 import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
 import { getDb } from "@/lib/db/client";
+import { withQueryCount } from "@/lib/db/query-counter";
 import { removeMember } from "@/lib/orgs/members";
 import { setProjectArchived } from "@/lib/projects/projects";
 import { deleteTask } from "@/lib/projects/tasks";
-import { activityOf, createOrgWithRoles, createProjectFor, createTaskFor, mailTo, snapshotOrg } from "@/lib/testing/factories";
+import { activityOf, addMember, createOrgWithRoles, createProjectFor, createTaskFor, createUser, mailTo, snapshotOrg } from "@/lib/testing/factories";
 import { drainJobs, setEventSenderForTests } from "@/lib/testing/jobs";
 
 async function setup() {
@@ -16,6 +17,15 @@ async function setup() {
   const project = await createProjectFor(ctx.org.id, ctx.owner.id, "Website");
   const task = await createTaskFor(ctx.org.id, project.id, ctx.owner.id, "Fix the footer");
   return { ...ctx, project, task };
+}
+
+/** How many mention emails the org's comments have queued. */
+async function mentionEventCount(orgId: string) {
+  const rows = await getDb()
+    .select({ id: outboxEvents.id })
+    .from(outboxEvents)
+    .where(and(eq(outboxEvents.name, "comments/comment.mentioned"), eq(outboxEvents.orgId, orgId)));
+  return rows.length;
 }
 
 /** The mention emails queued for a comment, as (recipient) user ids. */
@@ -139,10 +149,12 @@ describe("comments", () => {
     await getDb().update(users).set({ emailVerified: null }).where(eq(users.id, member.id));
     await createComment({ actor: actors.member, input: { orgId: org.id, taskId: task.id, body: "no mention, @Mia Member myself" } });
     const before = await snapshotOrg(org.id);
+    const queued = await mentionEventCount(org.id);
     await expect(createComment({ actor: actors.member, input: { orgId: org.id, taskId: task.id, body: "@Adam Admin hi" } })).rejects.toMatchObject({
       code: "forbidden",
     });
     expect(await snapshotOrg(org.id)).toEqual(before);
+    expect(await mentionEventCount(org.id)).toBe(queued);
   });
 
   it("pages through a task's comments oldest first, and refuses a forged cursor", async () => {
@@ -188,6 +200,46 @@ describe("comments", () => {
   });
 });
 
+describe("comments: ambiguity, deleted orgs, query budget", () => {
+  beforeEach(() => setEventSenderForTests(async () => {}));
+  afterEach(() => setEventSenderForTests(undefined));
+
+  it("a name two members share is refused with a message asking for the address, and nothing is written", async () => {
+    const { org, task, actors } = await setup();
+    const twin = await createUser({ name: "Mia Member" });
+    await addMember(org.id, twin.id, "member");
+    const before = await snapshotOrg(org.id);
+    await expect(createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: "@mia member hello" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      fieldErrors: { body: ["More than one member is called “@mia member”: mention them by email address instead."] },
+    });
+    expect(await snapshotOrg(org.id)).toEqual(before);
+    const byEmail = await createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: `@${twin.email} hello` } });
+    expect(await mentionEvents(byEmail.id)).toEqual([twin.id]);
+  });
+
+  it("no mention email goes out for an organization scheduled for deletion", async () => {
+    const { org, owner, member, task, actors } = await setup();
+    const comment = await createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: "@Mia Member look" } });
+    await getDb().update(organizations).set({ deletedAt: new Date(), purgeAfter: new Date(Date.now() + 86_400_000) }).where(eq(organizations.id, org.id));
+    expect(await getMentionEmail({ commentId: comment.id, userId: member.id, actorId: owner.id })).toBeNull();
+  });
+
+  it("a page of comments costs one query for 2 or 40 comments, served by the task's index", async () => {
+    const { org, owner, task, actors } = await setup();
+    const count = async () => {
+      await listTaskComments({ actor: actors.member, orgId: org.id, taskId: task.id }); // warms the membership cache
+      return (await withQueryCount(() => listTaskComments({ actor: actors.member, orgId: org.id, taskId: task.id }))).count;
+    };
+    const insert = (n: number) =>
+      getDb().insert(taskComments).values(Array.from({ length: n }, (_, i) => ({ orgId: org.id, taskId: task.id, authorId: owner.id, body: `@Mia Member ${i}`, mentionedUserIds: [owner.id] })));
+    await insert(2);
+    expect(await count()).toBe(1);
+    await insert(38);
+    expect(await count()).toBe(1);
+  });
+});
+
 describe("mention mail limits", () => {
   beforeEach(() => {
     setRateLimiterForTests(createMemoryLimiter());
@@ -209,8 +261,29 @@ describe("mention mail limits", () => {
       message: expect.stringMatching(/^This person was emailed about too many mentions recently\. Try again in \d+ minutes, or post it without the @\.$/),
     });
     expect(await snapshotOrg(org.id)).toEqual(before);
+    const queued = await mentionEventCount(org.id);
+    // Mentioning someone else too: still refused whole, and the other person's allowance is given back.
+    await expect(createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: "@Adam Admin @Mia Member" } })).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await mentionEventCount(org.id)).toBe(queued);
     // Without the mention it goes through.
     await createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: "Mia Member once more" } });
+  });
+
+  it("a refused comment uses none of the allowance of the other people it mentions", async () => {
+    const { org, task, actors } = await setup();
+    const limit = rateLimitPolicies["mention-mail-recipient"].limit;
+    for (let i = 0; i < limit; i++) {
+      await createComment({ actor: i % 2 ? actors.owner : actors.admin, input: { orgId: org.id, taskId: task.id, body: `@Mia Member ${i}` } });
+    }
+    // Refused many times over because of Mia; Adam is mentioned first each time.
+    for (let i = 0; i < 5; i++) {
+      await expect(createComment({ actor: actors.owner, input: { orgId: org.id, taskId: task.id, body: "@Adam Admin @Mia Member" } })).rejects.toMatchObject({ code: "rate_limited" });
+    }
+    // Adam's whole allowance is still there.
+    for (let i = 0; i < limit; i++) {
+      await createComment({ actor: i % 2 ? actors.owner : actors.member, input: { orgId: org.id, taskId: task.id, body: `@Adam Admin ${i}` } });
+    }
+    await expect(createComment({ actor: actors.member, input: { orgId: org.id, taskId: task.id, body: "@Adam Admin one too many" } })).rejects.toMatchObject({ code: "rate_limited" });
   });
 });
 

@@ -1,18 +1,18 @@
 import "server-only";
-import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { memberships, organizations, projects, taskComments, tasks, users } from "@/db/schema";
 import { orgDataTag } from "@/lib/activity/org-cache-tags";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { requireVerifiedEmail } from "@/lib/auth/require-verified-email";
 import { defineCache } from "@/lib/cache/define-cache";
 import { commentMentioned } from "@/lib/comments/events";
-import { mentionedUserIds, type Mentionable } from "@/lib/comments/mentions";
+import { resolveMentions, type Mentionable } from "@/lib/comments/mentions";
 import { commentPermissions } from "@/lib/comments/permissions";
 import { commentListInput, createCommentInput, deleteCommentInput, updateCommentInput } from "@/lib/comments/schemas";
 import { getDb, type Db, type Tx } from "@/lib/db/client";
 import { getReadDb } from "@/lib/db/replicas";
 import { withTx } from "@/lib/db/transaction";
-import { enforceMailLimits } from "@/lib/email/mail-limits";
+import { enforceMailLimitsForEach } from "@/lib/email/mail-limits";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { enqueueEvent } from "@/lib/jobs/outbox";
 import { can } from "@/lib/orgs/permissions";
@@ -57,34 +57,43 @@ async function requireOpenComment(tx: Tx, orgId: string, commentId: string) {
   return row;
 }
 
-/** Whom the body mentions among the org's members (read in the writing transaction: a member who just left is not). */
-async function resolveMentions(tx: Tx, orgId: string, body: string): Promise<string[]> {
+/**
+ * Whom the body mentions among the org's members (read in the writing transaction: a member who just left is not).
+ * A name two members share mentions nobody: the comment is refused with a message asking for an email address.
+ */
+async function mentionedMembers(tx: Tx, orgId: string, body: string): Promise<string[]> {
   if (!body.includes("@")) return [];
   const people: Mentionable[] = await tx
     .select({ userId: memberships.userId, name: users.name, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.orgId, orgId));
-  const ids = mentionedUserIds(body, people);
-  if (ids.length > MAX_MENTIONS) {
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(memberships.createdAt), asc(memberships.id));
+  const { userIds, ambiguous } = resolveMentions(body, people);
+  if (ambiguous.length > 0) {
+    const message = `More than one member is called ${ambiguous.map((text) => `“${text}”`).join(", ")}: mention them by email address instead.`;
+    throw new AppError("invalid_input", message, { body: [message] });
+  }
+  if (userIds.length > MAX_MENTIONS) {
     throw new AppError("invalid_input", `Mention at most ${MAX_MENTIONS} members in one comment.`, {
       body: [`Mention at most ${MAX_MENTIONS} members in one comment.`],
     });
   }
-  return ids;
+  return userIds;
 }
 
 /**
  * One email job per member the comment newly mentions (never the author), in the writing transaction: the comment and
  * its jobs commit together. Only a verified account may make the app mail others, within the mail limits; over either
- * the whole change is refused.
+ * the whole change is refused, and the mails counted for the others are given back. (A member mentioned, edited out
+ * and mentioned again is emailed again: the mail limits bound that.)
  */
 async function notifyMentioned(tx: Tx, actor: Actor, orgId: string, commentId: string, userIds: string[]) {
   const others = userIds.filter((id) => id !== actor.userId);
   if (others.length === 0) return;
   await requireVerifiedEmail(actor, MENTIONING_OTHERS, tx);
+  await enforceMailLimitsForEach("comment-mention", { senderId: actor.userId, recipients: others });
   for (const userId of others) {
-    await enforceMailLimits("comment-mention", { senderId: actor.userId, recipient: userId });
     await enqueueEvent(tx, commentMentioned, { commentId, orgId, userId, actorId: actor.userId }, { orgId });
   }
 }
@@ -96,7 +105,7 @@ export async function createComment({ actor, input }: { actor: Actor; input: unk
   await requirePermission(actor, data.orgId, commentPermissions["comment:create"], db);
   return withTx(async (tx) => {
     const task = await requireOpenTask(tx, data.orgId, data.taskId);
-    const mentioned = await resolveMentions(tx, data.orgId, data.body);
+    const mentioned = await mentionedMembers(tx, data.orgId, data.body);
     const [comment] = await tx
       .insert(taskComments)
       .values({ orgId: data.orgId, taskId: task.id, authorId: actor.userId, body: data.body, mentionedUserIds: mentioned })
@@ -121,7 +130,7 @@ export async function updateComment({ actor, input }: { actor: Actor; input: unk
   return withTx(async (tx) => {
     const comment = await requireOpenComment(tx, data.orgId, data.commentId);
     if (comment.authorId !== actor.userId) throw new AppError("forbidden", "Only its author can edit a comment.");
-    const mentioned = await resolveMentions(tx, data.orgId, data.body);
+    const mentioned = await mentionedMembers(tx, data.orgId, data.body);
     await tx
       .update(taskComments)
       .set({ body: data.body, mentionedUserIds: mentioned, editedAt: new Date() })
@@ -244,8 +253,8 @@ export async function getCommentStats({ actor, orgId }: { actor: Actor; orgId: s
 }
 
 /**
- * What the "you were mentioned" email needs; null when the comment is gone, no longer mentions them (edited away), or
- * they left the org: the job then sends nothing.
+ * What the "you were mentioned" email needs; null when the comment is gone, no longer mentions them (edited away),
+ * they left the org, or the org is scheduled for deletion: the job then sends nothing.
  */
 export async function getMentionEmail({ commentId, userId, actorId }: { commentId: string; userId: string; actorId: string }, db: Db = getDb()) {
   const [row] = await db
@@ -263,6 +272,6 @@ export async function getMentionEmail({ commentId, userId, actorId }: { commentI
     .innerJoin(organizations, eq(organizations.id, taskComments.orgId))
     .innerJoin(memberships, and(eq(memberships.orgId, taskComments.orgId), eq(memberships.userId, userId)))
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(taskComments.id, commentId), sql`${userId}::uuid = any(${taskComments.mentionedUserIds})`));
+    .where(and(eq(taskComments.id, commentId), isNull(organizations.deletedAt), sql`${userId}::uuid = any(${taskComments.mentionedUserIds})`));
   return row ?? null;
 }

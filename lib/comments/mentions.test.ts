@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mentionedUserIds, splitMentions, type Mentionable } from "@/lib/comments/mentions";
+import { resolveMentions, splitMentions, type Mentionable } from "@/lib/comments/mentions";
+
+const mentionedUserIds = (body: string, people: Mentionable[]) => resolveMentions(body, people).userIds;
 
 const ada: Mentionable = { userId: "ada", name: "Ada Lovelace", email: "ada@example.com" };
 const adam: Mentionable = { userId: "adam", name: "Adam", email: "adam@example.com" };
@@ -29,14 +31,27 @@ describe("mentions", () => {
     expect(mentionedUserIds(body, people)).toEqual([]);
   });
 
+  it("a name two members share is ambiguous: nobody is mentioned by it, their emails still mention each", () => {
+    const sam1: Mentionable = { userId: "sam1", name: "Sam", email: "sam.one@example.com" };
+    const sam2: Mentionable = { userId: "sam2", name: "sam", email: "sam.two@example.com" };
+    expect(resolveMentions("@Sam and @sam.two@example.com", [sam1, sam2, ada])).toEqual({ userIds: ["sam2"], ambiguous: ["@Sam"] });
+    expect(splitMentions("@Sam hi", [sam1, sam2])).toEqual([{ text: "@Sam hi" }]);
+  });
+
+  it("finds the one mention among 2,500 bare @s in an org of 1,000 members, the longest of the names that fit", () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ userId: `u${i}`, name: `Member Number ${i}`, email: `member${i}@example.com` }));
+    expect(mentionedUserIds(`${"@ ".repeat(2500)}@Member Number 999`, many)).toEqual(["u999"]);
+    expect(mentionedUserIds("@member number 99, @Member Number 9.", many)).toEqual(["u99", "u9"]);
+  });
+
   it("cuts the body into text and mentions, keeping every character", () => {
     const body = "Hi @Adam, see @grace@example.com's note <b>";
     const parts = splitMentions(body, people);
     expect(parts).toEqual([
       { text: "Hi " },
-      { text: "@Adam", mention: { userId: "adam" } },
+      { text: "@Adam", mention: true },
       { text: ", see " },
-      { text: "@grace@example.com", mention: { userId: "nameless" } },
+      { text: "@grace@example.com", mention: true },
       { text: "'s note <b>" },
     ]);
     expect(parts.map((p) => p.text).join("")).toBe(body);

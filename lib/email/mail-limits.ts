@@ -61,3 +61,29 @@ export async function enforceMailLimits(kind: MailKind, { senderId, recipient }:
   await Promise.all(checks.map((c, i) => (results[i]!.success ? refundRateLimit(c.name, c.id) : null)));
   throw new RateLimitError(results[refused]!.retryAfterSeconds, checks[refused]!.refusal);
 }
+
+/** Gives back one mail of `kind` counted by enforceMailLimits (a change refused after it was counted). */
+async function refundMailLimits(kind: MailKind, { senderId, recipient }: { senderId: string; recipient: string }): Promise<void> {
+  const policy: MailPolicy = mailPolicies[kind];
+  await Promise.all([
+    policy.sender ? refundRateLimit(policy.sender, senderId) : null,
+    policy.recipient ? refundRateLimit(policy.recipient, recipient) : null,
+  ]);
+}
+
+/**
+ * enforceMailLimits for one change that mails several people (a comment mentioning three): when one is refused, the
+ * mails already counted for the others are given back, so a refused change uses nobody's allowance.
+ */
+export async function enforceMailLimitsForEach(kind: MailKind, { senderId, recipients }: { senderId: string; recipients: readonly string[] }): Promise<void> {
+  const counted: string[] = [];
+  try {
+    for (const recipient of recipients) {
+      await enforceMailLimits(kind, { senderId, recipient });
+      counted.push(recipient);
+    }
+  } catch (error) {
+    await Promise.all(counted.map((recipient) => refundMailLimits(kind, { senderId, recipient })));
+    throw error;
+  }
+}

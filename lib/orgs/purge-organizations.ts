@@ -9,6 +9,7 @@ import {
   projects,
   reports,
   storedFiles,
+  taskComments,
   taskImports,
   tasks,
 } from "@/db/schema";
@@ -22,6 +23,7 @@ import { getDb, type Db } from "@/lib/db/client";
 type OrgChild = { name: string; table: PgTable; id: PgColumn; orgId: PgColumn };
 
 const children: OrgChild[] = [
+  { name: "task_comments", table: taskComments, id: taskComments.id, orgId: taskComments.orgId },
   { name: "tasks", table: tasks, id: tasks.id, orgId: tasks.orgId },
   { name: "activity_events", table: activityEvents, id: activityEvents.id, orgId: activityEvents.orgId },
   { name: "task_imports", table: taskImports, id: taskImports.id, orgId: taskImports.orgId },

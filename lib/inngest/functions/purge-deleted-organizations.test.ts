@@ -1,7 +1,8 @@
 import { InngestTestEngine } from "@inngest/test";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { activityEvents, invitations, memberships, organizations, projects, tasks } from "@/db/schema";
+import { activityEvents, invitations, memberships, organizations, projects, taskComments, tasks } from "@/db/schema";
+import { createComment } from "@/lib/comments/comments";
 import { getDb } from "@/lib/db/client";
 import { purgeDeletedOrganizations } from "@/lib/inngest/functions/purge-deleted-organizations";
 import { purgeOrganizationBatch } from "@/lib/orgs/purge-organizations";
@@ -20,6 +21,8 @@ async function seedDeletedOrg(purgeAfter: Date | null) {
   const { org, owner } = await createOrgWithRoles();
   const project = await createProjectFor(org.id, owner.id);
   for (let i = 0; i < 3; i++) await createTaskFor(org.id, project.id, owner.id);
+  const [task] = await getDb().select({ id: tasks.id }).from(tasks).where(eq(tasks.orgId, org.id)).limit(1);
+  for (const body of ["first", "second", "third"]) await createComment({ actor: { userId: owner.id }, input: { orgId: org.id, taskId: task!.id, body } });
   await createInvitationFor(org.id, owner.id);
   if (purgeAfter) {
     await getDb().update(organizations).set({ deletedAt: new Date(purgeAfter.getTime() - 14 * DAY), purgeAfter }).where(eq(organizations.id, org.id));
@@ -35,12 +38,13 @@ async function rowsLeft(orgId: string) {
     memberships: await count(db.select().from(memberships).where(eq(memberships.orgId, orgId))),
     projects: await count(db.select().from(projects).where(eq(projects.orgId, orgId))),
     tasks: await count(db.select().from(tasks).where(eq(tasks.orgId, orgId))),
+    comments: await count(db.select().from(taskComments).where(eq(taskComments.orgId, orgId))),
     invitations: await count(db.select().from(invitations).where(eq(invitations.orgId, orgId))),
     activity: await count(db.select().from(activityEvents).where(eq(activityEvents.orgId, orgId))),
   };
 }
 
-const nothing = { organization: 0, memberships: 0, projects: 0, tasks: 0, invitations: 0, activity: 0 };
+const nothing = { organization: 0, memberships: 0, projects: 0, tasks: 0, comments: 0, invitations: 0, activity: 0 };
 
 describe("purge-deleted-organizations", () => {
   it("erases organizations past their grace period, and only those", async () => {
@@ -71,8 +75,8 @@ describe("purge-deleted-organizations", () => {
   it("deletes in bounded batches, children before the organization, and continues after an interruption", async () => {
     const org = await seedDeletedOrg(new Date(Date.now() - 60_000));
     const first = await purgeOrganizationBatch({ orgId: org.id, batchSize: 2 });
-    expect(first).toEqual({ done: false, table: "tasks", deleted: 2 });
-    expect((await rowsLeft(org.id)).tasks).toBe(1);
+    expect(first).toEqual({ done: false, table: "task_comments", deleted: 2 });
+    expect((await rowsLeft(org.id)).comments).toBe(1);
     // The run "crashed" here; the next one picks up what is left.
     const tables: string[] = [];
     for (let i = 0; i < 50; i++) {
@@ -83,7 +87,7 @@ describe("purge-deleted-organizations", () => {
     }
     expect(tables.at(-1)).toBe("organizations");
     // Each table is emptied before the next is touched, and the organization row goes last.
-    expect(tables.filter((t, i) => t !== tables[i - 1])).toEqual(["tasks", "activity_events", "projects", "invitations", "memberships", "organizations"]);
+    expect(tables.filter((t, i) => t !== tables[i - 1])).toEqual(["task_comments", "tasks", "activity_events", "projects", "invitations", "memberships", "organizations"]);
     expect(await rowsLeft(org.id)).toEqual(nothing);
   });
 

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { ActionForm, SubmitButton, TextAreaField } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
-import { splitMentions, type Mentionable } from "@/lib/comments/mentions";
+import type { BodyPart } from "@/lib/comments/mentions";
 import { formatDateTime } from "@/lib/format";
 import { deleteCommentAction, updateCommentAction } from "../actions";
 import { mentionHint } from "./comment-form";
@@ -15,7 +15,8 @@ export type CommentViewData = {
   createdAt: Date;
   editedAt: Date | null;
   authorLabel: string | null;
-  mentioned: Mentionable[];
+  /** The body cut into text and mentions on the server (mentions.ts splitMentions): the browser does not scan it. */
+  parts: BodyPart[];
 };
 
 /** One comment: its author edits it in place (needs JavaScript); its author or a manager deletes it (a plain form). */
@@ -42,7 +43,7 @@ export function CommentView({ orgId, comment, canEdit, canDelete }: { orgId: str
         </ActionForm>
       ) : (
         <p className="comment-body">
-          {splitMentions(comment.body, comment.mentioned).map((part, i) =>
+          {comment.parts.map((part, i) =>
             part.mention ? <mark key={i} className="mention">{part.text}</mark> : part.text,
           )}
         </p>

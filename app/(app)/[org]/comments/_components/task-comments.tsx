@@ -3,6 +3,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
 import { listTaskComments } from "@/lib/comments/comments";
+import { splitMentions } from "@/lib/comments/mentions";
 import { commentPermissions } from "@/lib/comments/permissions";
 import { isAppError } from "@/lib/errors";
 import { can, type Role } from "@/lib/orgs/permissions";
@@ -48,7 +49,7 @@ export async function TaskComments({
             <CommentView
               key={c.id}
               orgId={org.id}
-              comment={{ id: c.id, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt, authorLabel: c.author?.label ?? null, mentioned: c.mentioned }}
+              comment={{ id: c.id, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt, authorLabel: c.author?.label ?? null, parts: splitMentions(c.body, c.mentioned) }}
               canEdit={!readOnly && c.author?.id === user.id}
               canDelete={!readOnly && (c.author?.id === user.id || deleteAny)}
             />
