@@ -1,4 +1,17 @@
+import type { Locator, Page } from "@playwright/test";
 import { expect, linkFromMailbox, login, signUp, test, uniqueEmail, verifyEmail } from "./fixtures";
+
+/**
+ * Another user's comment, once this page shows it. A task's comments are a lag-tolerant read: with replicas (the
+ * real-services run has one 2 s behind) someone else's write shows when the replica has it; a user's own writes show
+ * at once (read-your-writes, lib/db/replicas.ts).
+ */
+async function seeOthersWrite(page: Page, comment: Locator) {
+  await expect(async () => {
+    await page.reload();
+    await expect(comment).toBeVisible({ timeout: 1_000 });
+  }, "another user's comment on this page").toPass({ timeout: 20_000 });
+}
 
 // Comments on a task, as people use them: a mention that emails a teammate, who follows the link, answers, edits and
 // deletes their own comment; an owner who deletes someone else's; the dashboard that counts them; a comment posted
@@ -54,7 +67,7 @@ test("comment on a task, mention a teammate who is emailed, edit and delete by a
   await teammate.goto(await linkFromMailbox(teammate, memberEmail, "Olivia Owner mentioned you on “Write the announcement”"));
   await expect(teammate).toHaveURL(taskUrl);
   const ownerCommentForTeammate = teammate.getByRole("listitem", { name: "Comment by Olivia Owner" });
-  await expect(ownerCommentForTeammate).toContainText("The second paragraph mostly.");
+  await seeOthersWrite(teammate, ownerCommentForTeammate.filter({ hasText: "The second paragraph mostly." }));
   await expect(ownerCommentForTeammate.getByRole("button")).toHaveCount(0);
 
   // The teammate answers, edits their comment in place and deletes it (after a confirmation).
@@ -75,8 +88,8 @@ test("comment on a task, mention a teammate who is emailed, edit and delete by a
   await teammate.getByLabel("Add a comment").fill("An off-topic remark");
   await teammate.getByRole("button", { name: "Comment", exact: true }).click();
   await expect(teammate.getByRole("listitem", { name: "Comment by Max Member" })).toBeVisible();
-  await page.reload();
   const remark = page.getByRole("listitem", { name: "Comment by Max Member" });
+  await seeOthersWrite(page, remark.filter({ hasText: "An off-topic remark" }));
   await expect(remark.getByRole("button", { name: /^Edit/ })).toHaveCount(0);
   page.once("dialog", (dialog) => void dialog.accept());
   await remark.getByRole("button", { name: "Delete the comment by Max Member" }).click();
