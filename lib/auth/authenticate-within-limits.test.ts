@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { authenticateWithinLimits } from "@/lib/auth/authenticate-within-limits";
 import { createMemoryLimiter, createUpstashLimiter, setRateLimiterForTests, type Limiter } from "@/lib/cache/rate-limit";
 import { rateLimitPolicies } from "@/lib/cache/rate-limit-policies";
@@ -25,7 +25,21 @@ const perAccount = rateLimitPolicies["sign-in-email"].limit;
 const perAddress = rateLimitPolicies["sign-in-ip"].limit;
 const address = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}-${randomUUID().slice(0, 4)}`;
 
+/**
+ * Upstash's sliding window counts the previous fixed window (aligned to the epoch) weighted by how much of it is left,
+ * rounded down: a test that crosses a window's edge sees its earlier attempts count a little less, and one more gets
+ * through. Each test here takes about a second; it starts clear of the edges of both sign-in windows (a wait of at
+ * most 15 s, seldom needed).
+ */
+async function clearOfWindowEdges(needMs = 15_000) {
+  for (const windowSeconds of [rateLimitPolicies["sign-in-email"].windowSeconds, rateLimitPolicies["sign-in-ip"].windowSeconds]) {
+    const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
+    if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 250));
+  }
+}
+
 describe.each(adapters)("sign-in limits on the %s adapter", (_name, createLimiter) => {
+  beforeEach(() => clearOfWindowEdges(), 40_000);
   it("50 parallel wrong guesses at one account: at most the account's allowance reaches the password check", async () => {
     setRateLimiterForTests(createLimiter());
     const user = await createUserWithPassword(PASSWORD, { email: uniqueEmail("burst") });
