@@ -91,20 +91,30 @@ export function SubmitButton({ children, pendingText, ...props }: ButtonProps & 
   );
 }
 
-function useFieldError(name: string): string | undefined {
-  const { state } = useContext(FormContext);
-  return state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined;
-}
-
-/** What was submitted in this field when the action failed (a no-JavaScript round trip loses the typed values). */
-function useSubmittedValue(name: string): string | undefined {
-  const { state } = useContext(FormContext);
-  return state && !state.ok ? state.values?.[name] : undefined;
-}
-
 type FieldProps = { label: string; name: string; hint?: ReactNode; className?: string; srOnlyLabel?: boolean };
 
-function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }: FieldProps & { id: string; error?: string; children: ReactNode }) {
+/**
+ * What every field wires the same way: its id, the action's error for it (shown instead of the hint, and named by
+ * aria-describedby either way), and what was submitted when the action failed (a no-JavaScript round trip loses the
+ * typed values), kept unless the control is controlled (`value`) or `keep` is false (passwords never echo back).
+ */
+function useField(name: string, hint: ReactNode, { controlled, keep = true }: { controlled: boolean; keep?: boolean }) {
+  const id = useId();
+  const { state } = useContext(FormContext);
+  const failed = state && !state.ok ? state : undefined;
+  const error = failed?.fieldErrors?.[name]?.[0];
+  const submitted = failed?.values?.[name];
+  const control = {
+    id,
+    name,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  };
+  const kept = submitted !== undefined && keep && !controlled ? { defaultValue: submitted } : {};
+  return { id, error, control, kept };
+}
+
+function FieldShell({ id, label, hint, error, className, srOnlyLabel, children }: Omit<FieldProps, "name"> & { id: string; error?: string; children: ReactNode }) {
   return (
     <div className={clsx("space-y-1.5", className)}>
       <Label htmlFor={id} className={srOnlyLabel ? "sr-only" : undefined}>{label}</Label>
@@ -127,59 +137,28 @@ export function TextField({
   srOnlyLabel,
   ...input
 }: FieldProps & { inputClassName?: string } & Omit<ComponentProps<"input">, "name">) {
-  const id = useId();
-  const error = useFieldError(name);
-  const submitted = useSubmittedValue(name);
-  const keepSubmitted = submitted !== undefined && input.type !== "password" && input.value === undefined;
+  const { id, error, control, kept } = useField(name, hint, { controlled: input.value !== undefined, keep: input.type !== "password" });
   return (
-    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      <Input
-        id={id}
-        name={name}
-        className={inputClassName}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...input}
-        {...(keepSubmitted ? { defaultValue: submitted } : {})}
-      />
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Input {...control} className={inputClassName} {...input} {...kept} />
     </FieldShell>
   );
 }
 
 export function TextAreaField({ label, name, hint, className, srOnlyLabel, ...textarea }: FieldProps & Omit<ComponentProps<"textarea">, "name">) {
-  const id = useId();
-  const error = useFieldError(name);
-  const submitted = useSubmittedValue(name);
-  const keepSubmitted = submitted !== undefined && textarea.value === undefined;
+  const { id, error, control, kept } = useField(name, hint, { controlled: textarea.value !== undefined });
   return (
-    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      <Textarea
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...textarea}
-        {...(keepSubmitted ? { defaultValue: submitted } : {})}
-      />
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Textarea {...control} {...textarea} {...kept} />
     </FieldShell>
   );
 }
 
 export function SelectField({ label, name, hint, className, srOnlyLabel, children, ...select }: FieldProps & Omit<ComponentProps<"select">, "name">) {
-  const id = useId();
-  const error = useFieldError(name);
-  const submitted = useSubmittedValue(name);
-  const keepSubmitted = submitted !== undefined && select.value === undefined;
+  const { id, error, control, kept } = useField(name, hint, { controlled: select.value !== undefined });
   return (
-    <FieldShell id={id} label={label} name={name} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      <Select
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...select}
-        {...(keepSubmitted ? { defaultValue: submitted } : {})}
-      >
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
+      <Select {...control} {...select} {...kept}>
         {children}
       </Select>
     </FieldShell>
