@@ -33,6 +33,7 @@ import { build, instanceEnv, startSharedServices } from "../scripts/cluster/serv
 import { startFakeInngest, startFakeSmtp } from "./fakes";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult, type RunningLoad } from "./load-mix";
 import { cleanUpOnAbort, saveResults, seed, signIn } from "./lib";
+import { seconds, sleep, startProof, until } from "./proof";
 
 const { values } = parseArgs({
   options: {
@@ -63,26 +64,7 @@ if (FAULT_SECONDS * 1000 <= SMTP_TIMEOUT_MS) {
   console.error(`--fault-seconds must exceed the SMTP timeout (${SMTP_TIMEOUT_MS / 1000} s): a shorter hang times no mail job out.`);
   process.exit(2);
 }
-const started = Date.now();
-const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-
-type Check = { name: string; ok: boolean; detail: string };
-const checks: Check[] = [];
-function check(name: string, ok: boolean, detail: string) {
-  checks.push({ name, ok, detail });
-  log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
-}
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-async function until<T>(what: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(everyMs);
-  }
-}
+const { started, log, check, checks } = startProof();
 
 const root = process.cwd();
 const nginxBin = ensureNginx(log);

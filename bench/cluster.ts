@@ -28,6 +28,7 @@ import { ensureNginx } from "../scripts/cluster/nginx";
 import { build, instanceEnv, startSharedServices } from "../scripts/cluster/services";
 import { formatMix, startMixedLoad, type LoadUser, type MixResult } from "./load-mix";
 import { cleanUpOnAbort, saveResults, seed, signIn } from "./lib";
+import { sleep, startProof } from "./proof";
 
 const { values } = parseArgs({
   options: {
@@ -42,17 +43,7 @@ const CONNECTIONS = Number(values.connections);
 const SECONDS = Number(values.seconds);
 const USERS = Number(values.users);
 const PASSWORD = "cluster-password-123";
-const started = Date.now();
-const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-
-type Check = { name: string; ok: boolean; detail: string };
-const checks: Check[] = [];
-function check(name: string, ok: boolean, detail: string) {
-  checks.push({ name, ok, detail });
-  log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const { started, log, check, checks } = startProof();
 const root = process.cwd();
 const nginxBin = ensureNginx(log);
 // A bridge of its own (to the same Redis when UPSTASH_* point at one): the Redis outage below stops it.
