@@ -18,7 +18,7 @@
  *                     refused at once with a clear answer instead of queueing without bound
  *
  * Options: --instances 3, --connections 32, --fault-seconds 30, --users 12, --only smtp,sigkill,inngest,postgres,pool
- * (a comma-separated subset of the phases, to investigate one). CI runs --fault-seconds 15 and every phase.
+ * (a comma-separated subset of the phases, to investigate one). CI runs --fault-seconds 12 and every phase.
  * Exit 1 on any failed check. Needs nginx, PostgreSQL's server binaries and Redis on this machine.
  */
 import { randomBytes } from "node:crypto";

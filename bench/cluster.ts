@@ -15,7 +15,7 @@
  *   scale          the same load on 1, 2, 3 instances: requests per second and latency, 0 failed requests
  *
  * Options: --instances 3, --connections 32, --seconds 60 (least load per deploy phase), --users 24.
- * CI runs a shorter one (`--seconds 20`); the figures of a full run are in docs/scaling.md. Exit 1 on any failure.
+ * CI runs a shorter one (`--seconds 10`); the figures of a full run are in docs/scaling.md. Exit 1 on any failure.
  * Needs nginx (found or installed: scripts/cluster/nginx.ts), PostgreSQL and Redis on this machine.
  */
 import { randomBytes } from "node:crypto";

@@ -7,7 +7,7 @@
  * keyset pages; indexes that serve each filter and the title search).
  *
  *   small  --small-tasks 1000 tasks, --small-activity 10000 activity events
- *   big    --tasks 1000000 tasks, --activity 10000000 events (CI: .ci/run runs 200,000 and 1,000,000)
+ *   big    --tasks 1000000 tasks, --activity 10000000 events (CI: 200,000 and 1,000,000, scripts/ci/steps.sh)
  *   both   --members 1000 members, 200 projects, the first holding half the tasks (scripts/load-data.ts)
  *
  * Then the dashboard of the big organization under writes (--writes-per-second 5, creates and status changes through
